@@ -1,0 +1,88 @@
+"""Small-number suppression for public views and exports (DfE convention: counts of 1 to 5 show as `c`).
+
+A count of 1 to 5 could identify a child in a public, webcast meeting. Suppression is
+primary (the small count itself), then secondary (where a total and the other breakdowns
+would reveal it, the next smallest breakdown is suppressed too), and any percentage or rate
+whose numerator or denominator is suppressed is not shown. Zero is not suppressed.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+SMALLEST, LARGEST = 1, 5
+SYMBOL = "c"
+FOOTNOTE = ("c = a number from 1 to 5, or a figure that would reveal one, is not shown to protect "
+            "children's privacy (Department for Education convention).")
+
+
+def is_small(numbers: pd.Series) -> pd.Series:
+    """True where a count would be shown as 1 to 5."""
+    rounded = np.floor(pd.to_numeric(numbers, errors="coerce").abs() + 0.5)
+    return rounded.between(SMALLEST, LARGEST)
+
+
+def primary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Flags `numerator_c`, `denominator_c`, `value_c` for small counts and figures built on them.
+
+    `frame` needs unit, numerator, denominator and value columns.
+    """
+    out = frame.copy()
+    out["numerator_c"] = is_small(out["numerator"])
+    out["denominator_c"] = is_small(out["denominator"])
+    is_count = out["unit"] == "count"
+    out["value_c"] = np.where(is_count, is_small(out["value"]) | out["numerator_c"],
+                              out["numerator_c"] | out["denominator_c"])
+    return out
+
+
+def secondary(flagged: pd.DataFrame, group: list[str]) -> pd.DataFrame:
+    """Suppress the next smallest breakdown where exactly one is suppressed and the total is shown.
+
+    Rows with breakdown "" are totals; `group` names the columns of one table (e.g.
+    indicator_id and period). Applies to the figure that is a count: the value for count
+    indicators, the numerator otherwise.
+    """
+    out = flagged.copy()
+    for _, rows in out.groupby(group, sort=False):
+        parts = rows[rows["breakdown"] != ""]
+        totals = rows[rows["breakdown"] == ""]
+        if len(parts) < 2 or totals.empty:
+            continue
+        count_column = "value" if (rows["unit"] == "count").all() else "numerator"
+        flag = f"{count_column}_c"
+        if totals[flag].all() or parts[flag].sum() != 1:
+            continue
+        shown = parts[~parts[flag] & parts[count_column].notna()]
+        if shown.empty:
+            continue
+        victim = shown[count_column].idxmin()
+        out.loc[victim, flag] = True
+        if count_column == "numerator":
+            out.loc[victim, "value_c"] = True
+    return out
+
+
+def suppress(frame: pd.DataFrame, group: list[str] | None = None) -> pd.DataFrame:
+    """Primary then (when `group` is given) secondary suppression, with the suppressed figures blanked.
+
+    Adds `suppressed` (True where anything in the row was withheld); blanked cells become NaN
+    so no chart or export can show them by accident.
+    """
+    flagged = primary(frame)
+    if group:
+        flagged = secondary(flagged, group)
+    for column in ("numerator", "denominator", "value"):
+        flagged[column] = flagged[column].where(~flagged[f"{column}_c"])
+    flagged["suppressed"] = flagged[["numerator_c", "denominator_c", "value_c"]].any(axis=1)
+    return flagged
+
+
+def suppress_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """A summary table fit for public view: current, previous and last year's figures suppressed."""
+    out = suppress(summary)
+    for column in ("previous_value", "last_year_value"):
+        small = (summary["unit"] == "count") & is_small(summary[column])
+        out[column] = summary[column].where(~small)
+        out[f"{column}_c"] = small
+    return out

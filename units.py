@@ -1,0 +1,56 @@
+"""Units of measure: how values are derived, rounded for display and written for people."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+DISPLAY_DECIMALS = {"percent": 1, "rate_per_10k": 1, "count": 0, "days": 0, "number": 1}
+SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0, "days": 1.0, "number": 1.0}
+UNIT_LABELS = {"percent": "%", "rate_per_10k": "per 10,000 children", "count": "",
+               "days": "days", "number": ""}
+
+
+def round_half_away(values, decimals: int):
+    """Round half away from zero, as members read the figure (64.95 -> 65.0, not banker's 64.9).
+
+    Scaled values are first rounded to 6 places so float noise (1299/2000*100 =
+    64.94999999999999) does not decide the rounding.
+    """
+    array = np.asarray(values, dtype="float64")
+    scaled = np.round(np.abs(array) * 10.0 ** decimals, 6)
+    rounded = np.sign(array) * np.floor(scaled + 0.5) / 10.0 ** decimals
+    if isinstance(values, pd.Series):
+        return pd.Series(rounded, index=values.index, name=values.name)
+    return float(rounded) if np.ndim(rounded) == 0 else rounded
+
+
+def displayed(value: float, unit: str) -> float:
+    """The value as it is shown for its unit."""
+    return round_half_away(value, DISPLAY_DECIMALS[unit])
+
+
+def derive_value(numerator, denominator, unit: str):
+    """The value a numerator and denominator give in this unit (a count is its numerator)."""
+    if unit == "count":
+        return numerator
+    return numerator / denominator * SCALE[unit]
+
+
+def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
+    """`64.9%`, `1,234`, `31.2 per 10,000 children`, `12 days`; an em dash for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    decimals = DISPLAY_DECIMALS[unit]
+    text = f"{displayed(value, unit):,.{decimals}f}"
+    if not with_unit or not UNIT_LABELS[unit]:
+        return text
+    return f"{text}%" if unit == "percent" else f"{text} {UNIT_LABELS[unit]}"
+
+
+def format_count(value: float | None) -> str:
+    """A whole number with thousands separators, or an em dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{round_half_away(value, 0):,.0f}"
