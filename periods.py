@@ -119,9 +119,21 @@ def _fy_from_parts(first: str, second: str) -> int:
     return start
 
 
+def _is_next_year(first: str, second: str) -> bool:
+    """True when `second` is the year after `first` (`2024-25`, `2024/2025`): a financial year, not a month.
+
+    `2011-12` is therefore the financial year 2011-12, never December 2011; months are
+    written `2025-04` or given as Excel dates.
+    """
+    start = int(first)
+    return int(second) == (start + 1 if len(second) == 4 else (start + 1) % 100)
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> Period:
     text = " ".join(text.split())
+    if (m := _YEAR_RE.match(text)) and _is_next_year(m[1], m[2]):
+        return Period(_fy_from_parts(m[1], m[2]), 4, "year")
     if m := _MONTH_RE.match(text):
         year, month_number = int(m[1]), int(m[2])
         if not 1 <= month_number <= 12:
