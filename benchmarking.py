@@ -153,3 +153,46 @@ def _mapped_rows(ees: pd.DataFrame, dataset: str, measure: str, filters: Mapping
         raise ValueError(f"{indicator_id} '{measure}' matches several rows per authority and period; "
                          f"add a filter or dataset for: {', '.join(spread[spread > 1].index) or 'repeated rows'}")
     return subset
+
+
+def combine_published(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Several load_ees tables as one; where two give the same figure, the later (newer upload) wins."""
+    frames = [frame for frame in frames if not frame.empty]
+    if not frames:
+        return pd.DataFrame(columns=["dataset", "period", "geographic_level", "la_code", "measure", "value", "symbol"])
+    combined = pd.concat(frames, ignore_index=True)
+    text = [column for column in combined.columns if column not in ("value", "symbol")]
+    combined[text] = combined[text].fillna("")
+    return combined.drop_duplicates(subset=text, keep="last").reset_index(drop=True)
+
+
+def merge_comparators(typed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Comparators typed into the return, overridden by published DfE figures for the same year.
+
+    Typed rows carry England, region and a single neighbour figure (taken as the mean).
+    """
+    from_return = pd.DataFrame({
+        "indicator_id": typed["indicator_id"], "breakdown": "", "period": typed["period"],
+        "england": typed["england"], "region": typed["region"], "sn_mean": typed["statistical_neighbours"],
+        "source": typed["source"],
+    })
+    combined = pd.concat([from_return.reindex(columns=list(COMPARATOR_TABLE_COLUMNS)), published],
+                         ignore_index=True)
+    for column, dtype in COMPARATOR_TABLE_COLUMNS.items():
+        combined[column] = combined[column].fillna("") if dtype == "str" else combined[column]
+    combined = combined.astype(COMPARATOR_TABLE_COLUMNS)
+    return combined.drop_duplicates(["indicator_id", "breakdown", "period"], keep="last").reset_index(drop=True)
+
+
+def comparator_points(table: pd.DataFrame, indicator_id: str, average: str = "mean",
+                      breakdown: str = "") -> pd.DataFrame:
+    """An indicator's comparators as chart points dated 31 March at the end of each financial year."""
+    rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)]
+    series = {"Published (this authority)": "la_value", "England": "england", "Region": "region",
+              "Statistical neighbours": f"sn_{average}"}
+    points = [
+        {"period": row.period, "period_end": pd.Timestamp(int(row.period[:4]) + 1, 3, 31), "series": name,
+         "value": float(getattr(row, column)), "source": row.source}
+        for row in rows.itertuples(index=False) for name, column in series.items()
+        if not pd.isna(getattr(row, column))]
+    return pd.DataFrame(points, columns=["period", "period_end", "series", "value", "source"])

@@ -54,3 +54,16 @@ def format_count(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{round_half_away(value, 0):,.0f}"
+
+
+def counts_text(numerator: float, denominator: float, unit: str, suppressed: tuple[bool, bool] = (False, False),
+                symbol: str = "c") -> str:
+    """The counts behind a figure: '58 of 80' for a percentage or rate, '204 ÷ 120' for an average.
+
+    `suppressed` says whether the numerator and denominator are withheld (shown as `symbol`).
+    """
+    if unit == "count" or (pd.isna(denominator) and not suppressed[1]):
+        return ""
+    top = symbol if suppressed[0] else format_count(numerator)
+    bottom = symbol if suppressed[1] else format_count(denominator)
+    return f"{top} of {bottom}" if unit in ("percent", "rate_per_10k") else f"{top} ÷ {bottom}"

@@ -1,0 +1,49 @@
+"""Children's Services performance dashboard: page config, shared filters and navigation.
+
+Run with `streamlit run app.py`. `?view=present` on the root URL opens committee mode.
+"""
+import streamlit as st
+
+import app_state
+import components
+import indicators
+from periods import FREQUENCIES, parse_period
+
+PRESENTING = st.query_params.get("view") == "present"
+
+st.set_page_config(page_title="Children's Services performance", page_icon="📊", layout="wide",
+                   initial_sidebar_state="collapsed" if PRESENTING else "expanded")
+components.inject_css()
+
+present = st.Page("pages/present.py", title="Committee mode", icon="🖥️", url_path="present",
+                  default=PRESENTING, visibility="visible" if PRESENTING else "hidden")
+summary = st.Page("pages/summary.py", title="Summary", icon="📋", url_path="summary", default=not PRESENTING)
+REPORT = [summary,
+          st.Page("pages/dashboard.py", title="Dashboards", icon="📈", url_path="dashboard"),
+          st.Page("pages/attention.py", title="Needs attention", icon="🚩", url_path="attention"),
+          st.Page("pages/explore.py", title="Explore", icon="🔎", url_path="explore"),
+          st.Page("pages/comparison.py", title="National comparison", icon="🇬🇧", url_path="comparison")]
+OFFICERS = [st.Page("pages/upload.py", title="Upload a return", icon="⬆️", url_path="upload"),
+            st.Page("pages/history.py", title="History", icon="🗂️", url_path="history"),
+            st.Page("pages/commentary.py", title="Write commentary", icon="✍️", url_path="commentary"),
+            st.Page("pages/pack.py", title="Meeting pack", icon="📄", url_path="pack")]
+
+if PRESENTING:
+    navigation = st.navigation([present, summary], position="hidden")
+else:
+    navigation = st.navigation({"Report": REPORT + [present], "Officers": OFFICERS})
+    data = app_state.current()
+    with st.sidebar:
+        st.radio("View figures by", FREQUENCIES, key="freq", bind="query-params", horizontal=True,
+                 format_func={"month": "Month", "quarter": "Quarter", "year": "Year"}.get,
+                 help="Quarters and years are financial (April to March).")
+        frequency = st.session_state.get("freq") or "month"
+        choices = [period.label for period in indicators.available_periods(data.ret, frequency)]
+        if st.session_state.get("period") not in choices:
+            st.session_state["period"] = choices[0] if choices else None
+        st.selectbox("Period", choices, key="period", bind="query-params",
+                     format_func=lambda label: parse_period(label).display())
+        st.caption(components.data_as_at(data.ret.latest_month))
+        if st.button("Open committee mode", icon="🖥️", help="Full screen, large type, for the projector"):
+            st.switch_page(present, query_params={"view": "present"})
+navigation.run()

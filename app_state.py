@@ -1,0 +1,232 @@
+"""What the pages share: the current return (stored or demo), its cached derivations and settings.
+
+The expensive work is cached on a token that changes only when the data does: the store's
+state token, or the SHA-256 of the demo file. Arguments with a leading underscore are not
+hashed by Streamlit, so the token alone decides what is reused.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import access
+import benchmarking
+import charts
+import indicators
+from data_loaders import (PerformanceReturn, load_comparators_map, load_ees, load_return,
+                          load_statistical_neighbours)
+from periods import Period, parse_period
+from store import Store
+
+ROOT = Path(__file__).resolve().parent
+DEMO_PATH = ROOT / "data" / "demo_return.xlsx"
+TEMPLATE_PATH = ROOT / "data" / "return_template.xlsx"
+EES_DIR = ROOT / "data" / "ees"
+NEIGHBOUR_MODEL = EES_DIR / "sn_model_2025_wide.csv"
+COMPARATORS_MAP = ROOT / "data" / "comparators_map.csv"
+
+
+@dataclass(frozen=True)
+class Current:
+    """The return every page shows, whether it is the demo, and the cache token for it."""
+
+    ret: PerformanceReturn
+    is_demo: bool
+    token: str
+
+    @property
+    def authority(self) -> str:
+        """The authority's name as the return gives it."""
+        return self.ret.about.get("authority", "Children's Services")
+
+
+def secrets() -> dict:
+    """`.streamlit/secrets.toml` as a dict, or empty when there is none."""
+    try:
+        return dict(st.secrets)
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The one store for this app process (SQLite by default, any SQLAlchemy URL from settings)."""
+    return Store.from_settings(secrets(), os.environ)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _parse_demo(data: bytes) -> PerformanceReturn:
+    """The demo return, parsed once per distinct file content."""
+    return load_return(data, DEMO_PATH.name)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _stored(token: str) -> PerformanceReturn | None:
+    """The store's current return for a state token."""
+    return store().current_return()
+
+
+def current() -> Current:
+    """The stored return, or the demo return when nothing has been uploaded yet."""
+    token = store().state_token()
+    ret = _stored(token)
+    if ret is not None:
+        return Current(ret, False, f"store:{token}")
+    data = DEMO_PATH.read_bytes()
+    return Current(_parse_demo(data), True, f"demo:{hashlib.sha256(data).hexdigest()}:{token}")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def period_table(_ret: PerformanceReturn, token: str, frequency: str) -> pd.DataFrame:
+    """Every indicator's figures by period of `frequency`."""
+    return indicators.period_values(_ret, frequency)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def summary(_ret: PerformanceReturn, token: str, frequency: str, period: str) -> pd.DataFrame:
+    """The summary rows for a period."""
+    return indicators.summarise(_ret, frequency, period, values=period_table(_ret, token, frequency))
+
+
+def setting(key: str, default: str = "") -> str:
+    """A shared setting: saved in the app, else secrets, else environment, else `default`."""
+    saved = store().get_setting(key)
+    if saved not in (None, ""):
+        return saved
+    return str(secrets().get(key) or os.environ.get(f"DASHBOARD_{key.upper()}") or default)
+
+
+def selected_period(data: Current) -> tuple[str, Period | None]:
+    """The frequency and period chosen in the shared filters (the latest when none is chosen)."""
+    frequency = st.session_state.get("freq") or "month"
+    label = st.session_state.get("period")
+    try:
+        period = parse_period(label) if label else None
+    except ValueError:
+        period = None
+    if period is None or period.frequency != frequency:
+        period = indicators.default_period(data.ret, frequency)
+    return frequency, period
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def indicator_view(_ret: PerformanceReturn, token: str, indicator_id: str, frequency: str, public: bool,
+                   _comparators: pd.DataFrame | None = None, comparators_key: str = "") -> dict:
+    """One indicator's chart specs (as dicts, so reruns skip building and validating Altair) and SPC icons."""
+    row = _ret.indicators.set_index("indicator_id").loc[indicator_id]
+    row = row.copy()
+    row["indicator_id"] = indicator_id
+    history = indicators.series(_ret, indicator_id, frequency, period_table(_ret, token, frequency))
+    monthly = indicators.series(_ret, indicator_id, "month", period_table(_ret, token, "month"))
+    built = charts.indicator_charts(row, history, monthly, _comparators, public)
+    view = {name: built[name].to_dict() for name in ("trend", "breakdown", "spc", "seasonal") if name in built}
+    result = built["spc_result"]
+    view["variation"] = result.variation if result else None
+    view["assurance"] = result.assurance if result else None
+    view["spc_reason"] = built["spc_reason"]
+    return view
+
+
+def editing_mode() -> str:
+    """How editing is controlled in this deployment: `oidc`, `passcode` or `open`."""
+    return access.editing_mode(secrets(), os.environ)
+
+
+def editing_note() -> str:
+    """The notice every page shows when anyone can edit."""
+    if editing_mode() != "open":
+        return ""
+    return ("Editing is open to anyone who can reach this app: no editor sign-in or passcode is set. "
+            "See the README to restrict uploads and commentary to officers.")
+
+
+def editor(action: str) -> str | None:
+    """The officer allowed to `action` (their email or name), or None after showing how to get access."""
+    mode = editing_mode()
+    if mode == "oidc":
+        if not st.user.is_logged_in:
+            st.info(f"Sign in as an officer to {action}.")
+            st.button("Sign in", on_click=st.login, icon="🔑")
+            return None
+        email = st.user.get("email")
+        if not access.may_edit(email, access.editor_emails(secrets(), os.environ)):
+            st.error(f"{email} is not on the list of officers who may {action}. Ask the dashboard's administrator.")
+            st.button("Sign out", on_click=st.logout)
+            return None
+        return email
+    name = st.text_input("Your name (kept with the change)", key=f"editor_name_{action}", max_chars=80)
+    if mode == "passcode":
+        given = st.text_input("Editor passcode", type="password", key=f"editor_passcode_{action}")
+        if given and not access.passcode_matches(given, access.expected_passcode(secrets(), os.environ)):
+            st.error("That passcode is not right. Nothing has been saved.")
+            return None
+        if not given:
+            return None
+    return name.strip() or None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def published_figures(store_token: str) -> pd.DataFrame:
+    """All EES figures: the bundled DfE files, then officers' uploaded EES files (newest wins)."""
+    frames = [load_ees(path) for path in sorted(EES_DIR.glob("*.csv")) if path != NEIGHBOUR_MODEL]
+    frames += [load_ees(data, dataset=Path(name).stem) for _, name, data in store().ees_sources()]
+    return benchmarking.combine_published(frames)
+
+
+@st.cache_data(show_spinner=False)
+def neighbours() -> dict[str, list[str]]:
+    """Each authority's ten statistical neighbours from DfE's 2025 model, closest first."""
+    return load_statistical_neighbours(NEIGHBOUR_MODEL)
+
+
+def authority_code(data: Current) -> str:
+    """The DfE three-digit code of the authority the app reports for ("" for a fictional one)."""
+    return setting("la_code", data.ret.about.get("la_code", ""))
+
+
+def neighbour_average() -> str:
+    """`mean` (as DfE's LAIT tool) or `median` (as DfE's CSC outcomes dashboard) for neighbour figures."""
+    chosen = setting("neighbour_average", "mean")
+    return chosen if chosen in ("mean", "median") else "mean"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def comparisons(_ret: PerformanceReturn, token: str, la_code: str) -> pd.DataFrame:
+    """Published comparators for every mapped indicator and year, merged with those typed into the return."""
+    store_token = token.rsplit(":", 1)[-1]
+    region = _ret.about.get("region_code") or benchmarking.DEFAULT_REGION_CODE
+    polarities = dict(zip(_ret.indicators["indicator_id"], _ret.indicators["polarity"]))
+    published = benchmarking.comparators_from_ees(
+        published_figures(store_token), load_comparators_map(COMPARATORS_MAP), la_code or None,
+        neighbours().get(la_code, []), region, polarities)
+    return benchmarking.merge_comparators(_ret.comparators, published)
+
+
+def chart_comparators(data: Current, indicator_id: str) -> tuple[pd.DataFrame, str]:
+    """An indicator's annual comparators as chart points, with a key saying what they depend on."""
+    la_code, average = authority_code(data), neighbour_average()
+    table = comparisons(data.ret, data.token, la_code)
+    points = benchmarking.comparator_points(table, indicator_id, average)
+    return points, f"{la_code}:{average}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def spc_statuses(_ret: PerformanceReturn, token: str, up_to: str) -> pd.DataFrame:
+    """Each indicator's SPC icons from its monthly figures up to the chosen period's last month."""
+    monthly = period_table(_ret, token, "month")
+    end = pd.Timestamp(parse_period(up_to).end_month.start)
+    return indicators.spc_statuses(_ret, monthly[monthly["period_start"] <= end])
+
+
+def attention(data: Current, frequency: str, period: Period) -> pd.DataFrame:
+    """The indicators needing attention for a period, with the latest commentary for each."""
+    rows = indicators.needs_attention(summary(data.ret, data.token, frequency, period.label),
+                                      spc_statuses(data.ret, data.token, period.label))
+    rows["commentary"] = [indicators.commentary_for(data.ret.commentary, period, indicator_id=i)
+                          for i in rows["indicator_id"]]
+    return rows

@@ -1,0 +1,421 @@
+"""Altair chart builders: pure functions from tidy frames to charts, the same in the app and the pack.
+
+Every series is told apart by shape or dash as well as colour (WCAG 1.4.1), colours come from
+the Okabe-Ito colour-blind-safe palette, every scale is explicit (so vl-convert images match
+the app) and every chart carries a text description for screen readers.
+"""
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+import disclosure
+import indicators
+from periods import parse_period
+from units import DISPLAY_DECIMALS, UNIT_LABELS, format_value
+
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [1, 3]]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+TARGET_COLOUR = "#383f43"
+AMBER_BAND = "#ffdd00"
+COMPARATOR_STYLE = {  # name -> (colour, shape)
+    "England": ("#000000", "diamond"),
+    "Region": ("#E69F00", "square"),
+    "Statistical neighbours": ("#009E73", "triangle-up"),
+    "Published (this authority)": ("#0072B2", "circle"),
+}
+SPC_COLOURS = {"common_cause": "#A6A6A6", "improvement": "#00B0F0", "concern": "#E46C0A", "neutral": "#490092"}
+SPC_LABELS = {"common_cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
+              "neutral": "Special cause (neutral)"}
+FONT = "Arial"
+MONTH_ORDER = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+
+
+def _axis_format(unit: str) -> str:
+    """d3 format for a unit's axis labels."""
+    return ",.0f" if DISPLAY_DECIMALS[unit] == 0 else ",.1~f"
+
+
+def _y_title(unit: str) -> str:
+    """The y-axis title for a unit."""
+    return {"percent": "Per cent", "rate_per_10k": "Per 10,000 children", "count": "Number",
+            "days": "Days", "number": "Value"}[unit]
+
+
+def y_domain(numbers, unit: str, floor_zero: bool = True) -> list[float]:
+    """A y range that shows every number given with some headroom; percentages stay within 0 to 100."""
+    finite = [float(x) for x in numbers if x is not None and not (isinstance(x, float) and math.isnan(x))]
+    if not finite:
+        return [0.0, 100.0 if unit == "percent" else 1.0]
+    low, high = min(finite), max(finite)
+    pad = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)
+    low = 0.0 if floor_zero and low - pad < 0 or (floor_zero and unit == "count" and low < high * 0.5) else low - pad
+    high = high + pad
+    if unit == "percent":
+        low, high = max(low, 0.0), min(high, 100.0)
+    return [round(low, 6), round(high, 6)]
+
+
+def _finish(chart: alt.TopLevelMixin, description: str, height: int) -> alt.TopLevelMixin:
+    """Size, fonts and the text alternative shared by every chart."""
+    return (chart.properties(width="container", height=height, description=description)
+            .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13,
+                            labelColor="#0b0c0c", titleColor="#0b0c0c", gridColor="#e5e6e7")
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13,
+                              orient="bottom", symbolSize=120)
+            .configure_view(strokeWidth=0)
+            .configure_text(font=FONT))
+
+
+def _with_labels(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """The frame with text columns for tooltips: the value as displayed and the counts behind it."""
+    out = frame.copy()
+    out["shown"] = out["value"].map(lambda v: format_value(v, unit))
+    if "numerator" in out and unit != "count":
+        out["counts"] = [
+            f"{n:,.0f} of {d:,.0f}" if not (pd.isna(n) or pd.isna(d)) else ""
+            for n, d in zip(out["numerator"], out["denominator"])]
+    return out
+
+
+def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
+                tolerance: float | None = None, polarity: str = "neutral",
+                comparators: pd.DataFrame | None = None, height: int = 260) -> alt.TopLevelMixin:
+    """The indicator's own line over time, with target line, amber band and annual comparators.
+
+    `history`: period_start, value, numerator, denominator, period_display, complete.
+    `comparators`: period_end (date), series (England, Region, ...), value — drawn as distinct
+    annual points so they never read as part of the monthly line.
+    """
+    data = _with_labels(history, unit)
+    data["status"] = np.where(data["complete"], "Complete period", "Period so far (partial)")
+    numbers = list(data["value"])
+    has_target = target is not None and not pd.isna(target)
+    tolerance = 0.0 if tolerance is None or pd.isna(tolerance) else float(tolerance)
+    if has_target:
+        numbers += [target, target - tolerance if polarity == "higher_is_better" else target + tolerance]
+    if comparators is not None and not comparators.empty:
+        numbers += list(comparators["value"])
+    domain = y_domain(numbers, unit)
+    y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
+              axis=alt.Axis(format=_axis_format(unit), tickCount=5))
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    tooltip = [alt.Tooltip("period_display:N", title="Period"), alt.Tooltip("shown:N", title="Value")]
+    if "counts" in data:
+        tooltip.append(alt.Tooltip("counts:N", title="Counts"))
+    if "interval" in data:
+        tooltip.append(alt.Tooltip("interval:N", title="95% interval"))
+    tooltip.append(alt.Tooltip("status:N", title="Status"))
+    layers = []
+    if has_target and tolerance > 0 and polarity != "neutral":
+        edge = target - tolerance if polarity == "higher_is_better" else target + tolerance
+        band = pd.DataFrame({"low": [min(target, edge)], "high": [max(target, edge)]})
+        layers.append(alt.Chart(band).mark_rect(color=AMBER_BAND, opacity=0.35).encode(
+            y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False)), y2="high:Q"))
+    line = alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3).encode(x=x, y=y)
+    points = alt.Chart(data).mark_point(size=70, strokeWidth=2, color=PALETTE[0]).encode(
+        x=x, y=y, tooltip=tooltip,
+        fill=alt.Fill("status:N", scale=alt.Scale(domain=["Complete period", "Period so far (partial)"],
+                                                  range=[PALETTE[0], "#ffffff"]),
+                      legend=alt.Legend(title=None) if not data["complete"].all() else None))
+    layers += [line, points]
+    if has_target:
+        rule = pd.DataFrame({"value": [target], "label": [f"Target {format_value(target, unit)}"]})
+        layers.append(alt.Chart(rule).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+                      .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False))))
+        layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-8, fontSize=13, color=TARGET_COLOUR,
+                                                fontWeight="bold")
+                      .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)), text="label:N",
+                              x=alt.value(0)))
+    if comparators is not None and not comparators.empty:
+        layers.append(comparator_points(comparators, unit, domain))
+    description = describe_trend(data, unit, title, target)
+    return _finish(alt.layer(*layers).resolve_scale(fill="independent", shape="independent",
+                                                    color="independent"), description, height)
+
+
+def comparator_points(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
+    """Annual published figures as large outlined symbols, one shape and colour per comparator."""
+    names = [name for name in COMPARATOR_STYLE if name in set(comparators["series"])]
+    data = comparators.assign(shown=comparators["value"].map(lambda v: format_value(v, unit)))
+    return alt.Chart(data).mark_point(size=150, filled=True, opacity=0.9, stroke="#ffffff", strokeWidth=1).encode(
+        x=alt.X("period_end:T"),
+        y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)),
+        color=alt.Color("series:N", title="Published (year to 31 March)",
+                        scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][0] for n in names])),
+        shape=alt.Shape("series:N", title="Published (year to 31 March)",
+                        scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][1] for n in names])),
+        tooltip=[alt.Tooltip("series:N", title="Comparator"), alt.Tooltip("period:N", title="Year"),
+                 alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source:N", title="Source")],
+    )
+
+
+def describe_trend(data: pd.DataFrame, unit: str, title: str, target: float | None) -> str:
+    """A one-sentence text alternative: first and latest values, highest, lowest and target."""
+    known = data.dropna(subset=["value"])
+    if known.empty:
+        return f"{title}: no data."
+    first, last = known.iloc[0], known.iloc[-1]
+    high, low = known.loc[known["value"].idxmax()], known.loc[known["value"].idxmin()]
+    text = (f"{title}: line chart of {len(known)} periods from {first['period_display']} "
+            f"({format_value(first['value'], unit)}) to {last['period_display']} "
+            f"({format_value(last['value'], unit)}); highest {format_value(high['value'], unit)} in "
+            f"{high['period_display']}, lowest {format_value(low['value'], unit)} in {low['period_display']}.")
+    if target is not None and not pd.isna(target):
+        text += f" Target {format_value(target, unit)}."
+    return text
+
+
+def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220) -> alt.TopLevelMixin:
+    """One line per breakdown (e.g. from home and from care), told apart by colour, dash and shape."""
+    data = _with_labels(history, unit)
+    names = list(dict.fromkeys(data["breakdown"]))
+    colours, dashes, shapes = PALETTE[:len(names)], DASHES[:len(names)], SHAPES[:len(names)]
+    domain = y_domain(data["value"], unit)
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
+              axis=alt.Axis(format=_axis_format(unit), tickCount=5))
+    legend = alt.Legend(title=None)
+    colour = alt.Color("breakdown:N", scale=alt.Scale(domain=names, range=colours), legend=legend)
+    tooltip = [alt.Tooltip("breakdown:N", title="Breakdown"), alt.Tooltip("period_display:N", title="Period"),
+               alt.Tooltip("shown:N", title="Value")]
+    if "counts" in data:
+        tooltip.append(alt.Tooltip("counts:N", title="Counts"))
+    lines = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
+        x=x, y=y, color=colour,
+        strokeDash=alt.StrokeDash("breakdown:N", scale=alt.Scale(domain=names, range=dashes), legend=legend))
+    points = alt.Chart(data).mark_point(size=50, filled=True).encode(
+        x=x, y=y, color=colour, tooltip=tooltip,
+        shape=alt.Shape("breakdown:N", scale=alt.Scale(domain=names, range=shapes), legend=legend))
+    description = f"{title} by breakdown: " + "; ".join(
+        f"{name} latest {format_value(group['value'].iloc[-1], unit)}"
+        for name, group in data.dropna(subset=["value"]).groupby("breakdown", sort=False)) + "."
+    return _finish(alt.layer(lines, points), description, height)
+
+
+def profile_chart(latest: pd.DataFrame, unit: str, title: str, order: list[str] | None = None,
+                  height: int = 200) -> alt.TopLevelMixin:
+    """Horizontal bars with value labels for one period's breakdowns (e.g. how long children were missing)."""
+    data = _with_labels(latest, unit)
+    order = order or list(data["breakdown"])
+    bars = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("breakdown:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("value:Q", title=_y_title(unit), axis=alt.Axis(format=_axis_format(unit)),
+                scale=alt.Scale(domain=y_domain(data["value"], unit))),
+        tooltip=[alt.Tooltip("breakdown:N", title="Group"), alt.Tooltip("shown:N", title="Value")])
+    labels = bars.mark_text(align="left", dx=4, fontSize=13, color="#0b0c0c").encode(text="shown:N")
+    description = f"{title}: " + "; ".join(f"{b} {s}" for b, s in zip(data["breakdown"], data["shown"])) + "."
+    return _finish(alt.layer(bars, labels), description, height)
+
+
+def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None = None,
+              height: int = 260) -> alt.TopLevelMixin:
+    """A Making Data Count XmR chart: grey common cause, blue improvement, orange concern, purple neutral.
+
+    `points`: period_start, period_display, value, mean, lpl, upl, point_type (from spc.xmr).
+    """
+    data = _with_labels(points, unit)
+    data["meaning"] = data["point_type"].map(SPC_LABELS)
+    numbers = list(data["value"]) + list(data["lpl"]) + list(data["upl"])
+    if target is not None and not pd.isna(target):
+        numbers.append(target)
+    domain = y_domain(numbers, unit)
+    scale = alt.Scale(domain=domain, nice=False)
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("value:Q", title=_y_title(unit), scale=scale, axis=alt.Axis(format=_axis_format(unit)))
+    present = [kind for kind in SPC_COLOURS if kind in set(data["point_type"])]
+    line = alt.Chart(data).mark_line(color="#7f7f7f", strokeWidth=1.5).encode(x=x, y=y)
+    dots = alt.Chart(data).mark_point(size=80, filled=True).encode(
+        x=x, y=y,
+        color=alt.Color("meaning:N", title=None,
+                        scale=alt.Scale(domain=[SPC_LABELS[k] for k in present],
+                                        range=[SPC_COLOURS[k] for k in present])),
+        shape=alt.Shape("meaning:N", title=None,
+                        scale=alt.Scale(domain=[SPC_LABELS[k] for k in present],
+                                        range=[{"common_cause": "circle", "improvement": "triangle-up",
+                                                "concern": "diamond", "neutral": "square"}[k] for k in present])),
+        tooltip=[alt.Tooltip("period_display:N", title="Period"), alt.Tooltip("shown:N", title="Value"),
+                 alt.Tooltip("meaning:N", title="Variation")])
+    layers = [line]
+    for column, dash, label in (("mean", [1, 0], "Mean"), ("upl", [4, 3], "Upper process limit"),
+                                ("lpl", [4, 3], "Lower process limit")):
+        layers.append(alt.Chart(data).mark_line(color="#404040", strokeDash=dash, strokeWidth=1.2,
+                                                interpolate="step-after")
+                      .encode(x=x, y=alt.Y(f"{column}:Q", scale=scale),
+                              tooltip=[alt.Tooltip(f"{column}:Q", title=label, format=",.1f")]))
+    if target is not None and not pd.isna(target):
+        layers.append(alt.Chart(pd.DataFrame({"value": [target]}))
+                      .mark_rule(color="#C00000", strokeDash=[8, 4], strokeWidth=2)
+                      .encode(y=alt.Y("value:Q", scale=scale)))
+    layers.append(dots)
+    last = data.iloc[-1]
+    description = (f"{title}: statistical process control chart of {len(data)} points; mean "
+                   f"{format_value(last['mean'], unit)}, process limits {format_value(last['lpl'], unit)} to "
+                   f"{format_value(last['upl'], unit)}; latest {format_value(last['value'], unit)} "
+                   f"({SPC_LABELS[last['point_type']].lower()}).")
+    return _finish(alt.layer(*layers), description, height)
+
+
+def seasonal_chart(history: pd.DataFrame, unit: str, title: str, height: int = 240) -> alt.TopLevelMixin:
+    """Month of year, April to March, one line per financial year (newest darkest and solid)."""
+    data = _with_labels(history, unit)
+    starts = pd.to_datetime(data["period_start"])
+    data["month_name"] = starts.dt.strftime("%b")
+    data["financial_year"] = [f"{y if m >= 4 else y - 1}-{(y + 1 if m >= 4 else y) % 100:02d}"
+                              for y, m in zip(starts.dt.year, starts.dt.month)]
+    years = sorted(data["financial_year"].unique())
+    greys = ["#bdbdbd", "#969696", "#737373", "#525252", "#252525"][-max(len(years) - 1, 1):]
+    colours = (greys[-(len(years) - 1):] if len(years) > 1 else []) + [PALETTE[0]]
+    dashes = [[2, 2]] * (len(years) - 1) + [[1, 0]]
+    domain = y_domain(data["value"], unit)
+    encode = dict(
+        x=alt.X("month_name:N", sort=MONTH_ORDER, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
+                axis=alt.Axis(format=_axis_format(unit))),
+        color=alt.Color("financial_year:N", title="Financial year", scale=alt.Scale(domain=years, range=colours)),
+        strokeDash=alt.StrokeDash("financial_year:N", title="Financial year",
+                                  scale=alt.Scale(domain=years, range=dashes)),
+    )
+    lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+        **encode, tooltip=[alt.Tooltip("financial_year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
+                           alt.Tooltip("shown:N", title="Value")])
+    description = f"{title}: one line per financial year from April to March, {len(years)} years."
+    return _finish(lines, description, height)
+
+
+def explore_chart(frame: pd.DataFrame, height: int = 360) -> alt.TopLevelMixin:
+    """Several indicators on one time axis, each with its own colour, dash and shape; one axis per unit."""
+    data = frame.copy()
+    data["shown"] = [format_value(v, u) for v, u in zip(data["value"], data["unit"])]
+    names = list(dict.fromkeys(data["series"]))
+    legend = alt.Legend(title=None, labelLimit=500, orient="bottom", columns=1)
+    encode = dict(
+        x=alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        color=alt.Color("series:N", scale=alt.Scale(domain=names, range=PALETTE[:len(names)]), legend=legend),
+    )
+    units = list(dict.fromkeys(data["unit"]))
+    layers = []
+    for index, unit in enumerate(units[:2]):
+        part = data[data["unit"] == unit]
+        y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=y_domain(part["value"], unit), nice=False),
+                  axis=alt.Axis(format=_axis_format(unit), orient="left" if index == 0 else "right"))
+        layers.append(alt.Chart(part).mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2.5)
+                      .encode(y=y, **encode,
+                              strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names,
+                                                                                    range=DASHES[:len(names)]),
+                                                        legend=legend),
+                              tooltip=[alt.Tooltip("series:N", title="Indicator"),
+                                       alt.Tooltip("period_display:N", title="Period"),
+                                       alt.Tooltip("shown:N", title="Value")]))
+    chart = alt.layer(*layers).resolve_scale(y="independent") if len(layers) > 1 else layers[0]
+    description = "Comparison of " + ", ".join(names) + " over time."
+    return _finish(chart, description, height)
+
+
+def neighbour_bars(table: pd.DataFrame, unit: str, title: str, highlight: str,
+                   height: int = 320) -> alt.TopLevelMixin:
+    """Every authority's published figure as a sorted bar, this authority highlighted by colour and label."""
+    data = table.copy()
+    data["shown"] = data["value"].map(lambda v: format_value(v, unit))
+    data["who"] = np.where(data["la_code"] == highlight, "This authority", "Other authority")
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("la_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title=UNIT_LABELS.get(unit) or _y_title(unit),
+                scale=alt.Scale(domain=y_domain(data["value"], unit))),
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=["This authority", "Other authority"],
+                                                            range=[PALETTE[1], "#9ecae1"])),
+        tooltip=[alt.Tooltip("la_name:N", title="Authority"), alt.Tooltip("shown:N", title="Value")])
+    labels = bars.mark_text(align="left", dx=4, fontSize=12, color="#0b0c0c").encode(text="shown:N")
+    description = f"{title}: bar chart of {len(data)} authorities' published figures."
+    return _finish(alt.layer(bars, labels), description, height)
+
+
+def history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    """A series with the words people read for each period ('Q2 2025-26 to August 2025')."""
+    out = history.copy()
+    out["period_display"] = [
+        parse_period(label).display(None if complete else parse_period(up_to).end_month)
+        for label, complete, up_to in zip(out["period"], out["complete"], out["up_to"])]
+    return out
+
+
+def _with_interval(history: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Add the 95% Wilson interval as text for percentages."""
+    if unit != "percent":
+        return history
+    out = history.copy()
+    out["interval"] = [
+        "" if pd.isna(n) or pd.isna(d) else "{:.1f}% to {:.1f}%".format(*indicators.wilson_interval(n, d))
+        + (" (small number: treat with caution)" if indicators.is_small_denominator(d, unit) else "")
+        for n, d in zip(out["numerator"], out["denominator"])]
+    return out
+
+
+def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+    """An indicator's trend chart from its period_values rows (already suppressed if for public view)."""
+    totals = _with_interval(history_frame(history[history["breakdown"] == ""]), indicator.unit)
+    return trend_chart(totals, indicator.unit, indicator.title, indicator.target, indicator.amber_tolerance,
+                       indicator.polarity, comparators)
+
+
+def public_history(history: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A series with small counts suppressed (blanked) for public view."""
+    return disclosure.suppress(history.assign(unit=unit), group=["period"])
+
+
+def indicator_charts(indicator, history: pd.DataFrame, monthly: pd.DataFrame,
+                     comparators: pd.DataFrame | None = None, public: bool = False) -> dict:
+    """Every chart for one indicator: `trend`, and where they apply `breakdown`, `spc`, `seasonal`.
+
+    `indicator`: a catalogue or summary row; `history`: its period_values rows at the chosen
+    frequency; `monthly`: its period_values rows by month. With `public`, counts of 1 to 5 are
+    suppressed and an SPC chart is only drawn when no monthly figure needed suppressing.
+    Also gives `spc_result` and `spc_reason` (why no SPC chart is drawn).
+    """
+    unit, title = indicator.unit, indicator.title
+    history = public_history(history, unit) if public else history
+    out: dict = {"trend": indicator_trend(indicator, history, comparators)}
+    parts = history[history["breakdown"] != ""]
+    if not parts.empty:
+        out["breakdown"] = breakdown_chart(history_frame(parts), unit, title)
+    monthly_totals = history_frame(monthly[monthly["breakdown"] == ""])
+    if public and disclosure.is_small(monthly_totals["value"] if unit == "count"
+                                      else monthly_totals["numerator"]).any():
+        out["spc_result"], out["spc_reason"] = None, ("No SPC chart in public view: some monthly figures are "
+                                                      "5 or fewer and are not shown.")
+    else:
+        out["spc_result"], out["spc_reason"] = indicators.spc_chart_data(monthly_totals, indicator)
+    if out["spc_result"] is not None:
+        used = monthly_totals[monthly_totals["value"].notna()].reset_index(drop=True)
+        points = out["spc_result"].points.assign(period_start=used["period_start"],
+                                                 period_display=used["period_display"])
+        out["spc"] = spc_chart(points, unit, title, indicator.target)
+    if (monthly_totals["frequency"] == "month").sum() >= 13:
+        season = public_history(monthly_totals, unit) if public else monthly_totals
+        out["seasonal"] = seasonal_chart(season, unit, title)
+    return out
+
+
+def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
+              height: int = 110) -> alt.TopLevelMixin:
+    """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
+    data = history_frame(history).dropna(subset=["value"]).tail(13)
+    data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))
+    numbers = list(data["value"]) + ([target] if target is not None and not pd.isna(target) else [])
+    scale = alt.Scale(domain=y_domain(numbers, unit), nice=False)
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4,
+                                                          labelFontSize=14, grid=False))
+    y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(format=_axis_format(unit), tickCount=3,
+                                                                labelFontSize=14))
+    layers = [alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3, point=alt.OverlayMarkDef(size=30))
+              .encode(x=x, y=y, tooltip=[alt.Tooltip("period_display:N", title="Period"),
+                                         alt.Tooltip("shown:N", title="Value")])]
+    if target is not None and not pd.isna(target):
+        layers.append(alt.Chart(pd.DataFrame({"value": [target]}))
+                      .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(y=alt.Y("value:Q", scale=scale)))
+    description = describe_trend(data, unit, title, target)
+    return _finish(alt.layer(*layers), description, height)
