@@ -17,6 +17,7 @@ import streamlit as st
 import access
 import benchmarking
 import charts
+import exports
 import indicators
 from data_loaders import (PerformanceReturn, load_comparators_map, load_ees, load_return,
                           load_statistical_neighbours)
@@ -189,6 +190,14 @@ def authority_code(data: Current) -> str:
     return setting("la_code", data.ret.about.get("la_code", ""))
 
 
+def authority_names(store_token: str) -> dict[str, str]:
+    """Every local authority in the published figures: code -> 'Name (code)', by name."""
+    figures = published_figures(store_token)
+    authorities = figures[figures["geographic_level"] == "Local authority"][["la_code", "la_name"]]
+    authorities = authorities.drop_duplicates("la_code", keep="last").sort_values("la_name")
+    return {code: f"{name} ({code})" for code, name in zip(authorities["la_code"], authorities["la_name"])}
+
+
 def neighbour_average() -> str:
     """`mean` (as DfE's LAIT tool) or `median` (as DfE's CSC outcomes dashboard) for neighbour figures."""
     chosen = setting("neighbour_average", "mean")
@@ -230,3 +239,32 @@ def attention(data: Current, frequency: str, period: Period) -> pd.DataFrame:
     rows["commentary"] = [indicators.commentary_for(data.ret.commentary, period, indicator_id=i)
                           for i in rows["indicator_id"]]
     return rows
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def meeting_pack(_ret: PerformanceReturn, token: str, frequency: str, period: str, committee: str,
+                 is_demo: bool) -> dict:
+    """The pack's PDF and Excel bytes for a period (made once per data and period)."""
+    chosen = parse_period(period)
+    la_code, average = setting("la_code", _ret.about.get("la_code", "")), neighbour_average()
+    table = comparisons(_ret, token, la_code)
+    points = {indicator_id: benchmarking.comparator_points(table, indicator_id, average)
+              for indicator_id in _ret.indicators["indicator_id"]}
+    latest = _ret.latest_month
+    as_at = f"Data as at {Period(latest.year, latest.month).display()}" if latest is not None else "No data"
+    pack = exports.build_pack(_ret, frequency, chosen, committee, as_at, is_demo, points)
+    pdf = exports.pack_pdf(pack)
+    return {"key": (token, frequency, period, committee), "pdf": pdf, "xlsx": exports.pack_workbook(pack),
+            "pages": exports.page_count(pdf), "made": pd.Timestamp.now(tz="Europe/London").strftime("%d %b %Y %H:%M")}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def sparkline(_ret: PerformanceReturn, token: str, indicator_id: str, frequency: str, up_to: str) -> dict:
+    """A committee-mode tile's small public trend (small numbers suppressed) as a cached spec."""
+    row = _ret.indicators.set_index("indicator_id").loc[indicator_id]
+    table = period_table(_ret, token, frequency)
+    end = pd.Timestamp(parse_period(up_to).end_month.start)
+    history = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == "")
+                    & (table["period_start"] <= end)]
+    return charts.sparkline(charts.public_history(history, row["unit"]), row["unit"], row["title"],
+                            row["target"]).to_dict()

@@ -156,14 +156,30 @@ def _mapped_rows(ees: pd.DataFrame, dataset: str, measure: str, filters: Mapping
 
 
 def combine_published(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
-    """Several load_ees tables as one; where two give the same figure, the later (newer upload) wins."""
+    """Several load_ees tables as one; where two give the same figure, the later (newer upload) wins.
+
+    The same figure from a bundled extract and an uploaded full file counts as one, whatever
+    the files were called, so the dataset name is not part of what makes a figure the same.
+    """
     frames = [frame for frame in frames if not frame.empty]
     if not frames:
         return pd.DataFrame(columns=["dataset", "period", "geographic_level", "la_code", "measure", "value", "symbol"])
     combined = pd.concat(frames, ignore_index=True)
     text = [column for column in combined.columns if column not in ("value", "symbol")]
     combined[text] = combined[text].fillna("")
-    return combined.drop_duplicates(subset=text, keep="last").reset_index(drop=True)
+    same_figure = [column for column in text if column != "dataset"]
+    return combined.drop_duplicates(subset=same_figure, keep="last").reset_index(drop=True)
+
+
+def authority_figures(ees: pd.DataFrame, mapping_row, period: str, neighbours: Sequence[str]) -> pd.DataFrame:
+    """Every authority's published figure for one mapped measure and year, neighbours marked, best first."""
+    rows = _mapped_rows(ees, mapping_row.dataset, mapping_row.measure, mapping_row.filters, mapping_row.indicator_id)
+    rows = rows[(rows["period"] == period) & (rows["geographic_level"] == LOCAL_AUTHORITY)]
+    order = {code: position for position, code in enumerate(neighbours, start=1)}
+    return pd.DataFrame({
+        "la_code": rows["la_code"], "la_name": rows["la_name"], "value": rows["value"], "symbol": rows["symbol"],
+        "neighbour_rank": rows["la_code"].map(order).astype("Int64"),
+    }).sort_values("value", na_position="last").reset_index(drop=True)
 
 
 def merge_comparators(typed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:

@@ -279,7 +279,7 @@ rolling 12-month measures, whose months overlap.
 
 def _chart(spec: dict, key: str) -> None:
     """Draw a cached Vega-Lite spec with its text alternative."""
-    st.vega_lite_chart(spec=spec, width="stretch", key=key, alt=spec.get("description"))
+    st.vega_lite_chart(spec=spec, width="stretch", key=key)
 
 
 def _data_table(history: pd.DataFrame, unit: str, public: bool) -> pd.DataFrame:
@@ -466,3 +466,47 @@ def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
             f'<span class="muted">target {esc(target)} · {esc(row["period_display"])}</span></div>'
             f'<div class="reasons">{reasons}</div>{words}</div>')
     return '<div class="attention">' + "".join(items) + "</div>"
+
+
+PRESENT_CSS = """
+<style>
+html { font-size: 18px; }
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.6rem 0.4rem 1.6rem !important;
+  max-width: 100% !important; }
+.present-top { display:flex; justify-content:space-between; align-items:flex-end; border-bottom:4px solid #1d70b8;
+  padding-bottom:0.3rem; margin-bottom:0.4rem; }
+.present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
+.present-top .where { font-size:1.15rem; color:#0b0c0c; text-align:right; line-height:1.35; }
+.tile-grid { display:grid; grid-template-columns:repeat(4, 1fr); gap:12px; }
+.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff; }
+.ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
+.ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
+.ptile .small { font-size:0.95rem; }
+.present-side .commentary { font-size:1.05rem; }
+.present-side h2 { font-size:1.3rem; margin:0.2rem 0; padding:0; }
+.present-attention { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; }
+.present-attention .attention-item { margin:0; font-size:1.0rem; }
+.present-attention .card-value { font-size:2.0rem; }
+.present-attention .commentary { font-size:0.95rem; }
+</style>
+"""
+
+
+def present_header(title: str, authority: str, period: Period, as_at: str, position: str) -> str:
+    """Committee mode's top line: what this screen is, for which period, and how fresh the data is."""
+    return (f'<div class="present-top"><div><div class="muted" style="font-size:1.05rem">{esc(authority)}</div>'
+            f"<h1>{esc(title)}</h1></div><div class=\"where\"><strong>{esc(period.display())}</strong><br>"
+            f"{esc(as_at)} · {esc(position)}</div></div>")
+
+
+def present_tile_html(row: pd.Series) -> str:
+    """A large-type tile for one indicator: value, counts, RAG and direction (figures suppressed)."""
+    value, counts = figure_cells(row, public=True)
+    target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
+    return (f'<div class="ptile"><h3>{esc(row["title"])}</h3>'
+            f'<div class="card-head"><span class="big">{esc(value)}</span>{rag_badge(row["rag"])}</div>'
+            f'<div class="small">{esc(" · ".join(part for part in (counts, target) if part))}</div>'
+            f'<div class="small">{direction_html(row["direction"], "since previous period" if row["direction"] else "")}</div>'
+            "</div>")

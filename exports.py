@@ -19,6 +19,7 @@ import vl_convert
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from openpyxl import Workbook
+from pypdf import PdfReader
 from openpyxl.styles import Alignment, Font, PatternFill
 
 import charts
@@ -369,3 +370,8 @@ def _panel(pdf: FPDF, pack: Pack, row: pd.Series, x: float, y: float, width: flo
         pdf.image(io.BytesIO(png), x=x, y=y + 33, w=image_width, h=image_width * pixel_height / pixel_width,
                   alt_text=spec.get("description", ""))
 
+
+
+def page_count(pdf: bytes) -> int:
+    """How many pages a PDF has."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)

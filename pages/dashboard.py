@@ -27,7 +27,7 @@ st.html(components.commentary_html(indicators.commentary_for(data.ret.commentary
 components.dashboard_overview(data, rows, frequency, period)
 with st.expander("Key: colours, arrows and SPC icons"):
     st.html(components.key_html())
-    st.markdown(app_state.SPC_EXPLAINER)
+    st.markdown(components.SPC_EXPLAINER)
 
 for _, row in rows.iterrows():
     components.indicator_section(data, row, frequency, period, public=False)

@@ -29,7 +29,7 @@ units = frame["unit"].unique()
 if len(units) > 2:
     st.warning("Only the first two kinds of figure are drawn (one axis each); the table shows them all.")
 chart = charts.explore_chart(frame)
-st.vega_lite_chart(spec=chart.to_dict(), width="stretch", alt=chart.to_dict().get("description"))
+st.vega_lite_chart(spec=chart.to_dict(), width="stretch")
 wide = frame.assign(shown=[format_value(v, u) for v, u in zip(frame["value"], frame["unit"])]) \
     .pivot_table(index=["period_start", "period_display"], columns="series", values="shown", aggfunc="first") \
     .reset_index().sort_values("period_start", ascending=False).drop(columns="period_start") \

@@ -1,0 +1,37 @@
+# Set-up and everyday commands. `make run` and `make test` work on a fresh machine with Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast demo bench clean
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## run: install, then open the dashboard on the bundled demo data at http://localhost:8501
+run: $(STAMP)
+	$(BIN)/streamlit run app.py
+
+## test: install, then run every test (unit, app, notebook and browser tests)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## test-fast: everything except the browser tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+## demo: regenerate data/demo_return.xlsx and data/return_template.xlsx from their fixed seed
+demo: $(STAMP)
+	$(BIN)/python scripts/make_demo.py
+
+## bench: print load and rerun timings beside their baselines
+bench: $(STAMP)
+	$(BIN)/python bench/bench_load.py
+	$(BIN)/python bench/bench_rerun.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,61 @@
+"""Upload a return: check it, preview every change, then save it as a new version (or cancel)."""
+import streamlit as st
+
+import app_state
+import components
+import uploads
+
+data = app_state.current()
+st.title("Upload a return")
+components.page_banners(data, app_state.editing_note())
+if saved := st.session_state.pop("upload_saved", None):
+    st.success(saved, icon="💾")
+st.markdown("Upload this month's return. The file is checked first and nothing is saved until you have seen "
+            "exactly what it would change and confirmed. Every upload is kept: any earlier version can be "
+            "downloaded, compared or restored on the **History** page.")
+st.download_button("Download the blank return template (.xlsx)", app_state.TEMPLATE_PATH.read_bytes(),
+                   file_name="return_template.xlsx", icon="⬇️",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+kind = st.radio("What is the file?", list(uploads.KINDS), format_func=uploads.KINDS.get, key="upload_kind")
+mode = "partial"
+if uploads.is_return(kind):
+    mode = st.radio("How should it be applied?", ["partial", "complete"], horizontal=True, key="upload_mode",
+                    format_func={"partial": "This file adds or revises periods",
+                                 "complete": "This file is the complete return"}.get,
+                    help="A complete return replaces everything: figures not in it stop being current "
+                         "(they stay in the history).")
+period = ""
+if kind == "ssda903_oc3":
+    period = st.text_input("Collection year (e.g. 2025-26)", key="upload_period",
+                           help="OC3 has no dates of its own; leave blank to work it out from the dates of birth.")
+
+attempt = st.session_state.setdefault("upload_attempt", 0)
+upload = st.file_uploader("Choose the file (.xlsx or .csv, up to 20 MB)", type=["xlsx", "csv"],
+                          max_upload_size=uploads.MAX_MB, key=f"upload_{attempt}")
+if upload is None:
+    st.stop()
+
+checked = uploads.check(upload.getvalue(), upload.name, kind, period, data)
+if checked.problems:
+    st.error(f"**{upload.name}** cannot be used yet: {len(checked.problems)} problem"
+             f"{'s' if len(checked.problems) != 1 else ''} to fix. Nothing has been saved.", icon="🚫")
+    st.dataframe(uploads.problem_table(checked.problems), hide_index=True, width="stretch")
+    st.stop()
+
+st.success(f"**{upload.name}** passed every check. Review what it would change, then confirm.", icon="✅")
+uploads.show_preview(checked, data, mode)
+
+st.subheader("Save")
+note = st.text_input("Note for the history (e.g. 'October return; September re-referrals revised')",
+                     key="upload_note", max_chars=300)
+who = app_state.editor("upload a return")
+save, cancel = st.columns([1, 5])
+if save.button("Confirm and save", type="primary", disabled=who is None, icon="💾"):
+    version = uploads.save(checked, who, note, mode)
+    st.session_state["upload_attempt"] = attempt + 1
+    st.session_state["upload_saved"] = f"Saved as version {version}. Every page now shows it."
+    st.rerun()
+if cancel.button("Cancel", icon="✖️"):
+    st.session_state["upload_attempt"] = attempt + 1
+    st.rerun()
