@@ -11,22 +11,22 @@ from periods import FREQUENCIES, parse_period
 
 PRESENTING = st.query_params.get("view") == "present"
 
-st.set_page_config(page_title="Children's Services performance", page_icon="📊", layout="wide",
+st.set_page_config(page_title="Children's Services performance", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="collapsed" if PRESENTING else "expanded")
 components.inject_css()
 
-present = st.Page("pages/present.py", title="Committee mode", icon="🖥️", url_path="present",
+present = st.Page("pages/present.py", title="Committee mode", icon=":material/slideshow:", url_path="present",
                   default=PRESENTING, visibility="visible" if PRESENTING else "hidden")
-summary = st.Page("pages/summary.py", title="Summary", icon="📋", url_path="summary", default=not PRESENTING)
+summary = st.Page("pages/summary.py", title="Summary", icon=":material/summarize:", url_path="summary", default=not PRESENTING)
 REPORT = [summary,
-          st.Page("pages/dashboard.py", title="Dashboards", icon="📈", url_path="dashboard"),
-          st.Page("pages/attention.py", title="Needs attention", icon="🚩", url_path="attention"),
-          st.Page("pages/explore.py", title="Explore", icon="🔎", url_path="explore"),
-          st.Page("pages/comparison.py", title="National comparison", icon="🇬🇧", url_path="comparison")]
-OFFICERS = [st.Page("pages/upload.py", title="Upload a return", icon="⬆️", url_path="upload"),
-            st.Page("pages/history.py", title="History", icon="🗂️", url_path="history"),
-            st.Page("pages/commentary.py", title="Write commentary", icon="✍️", url_path="commentary"),
-            st.Page("pages/pack.py", title="Meeting pack", icon="📄", url_path="pack")]
+          st.Page("pages/dashboard.py", title="Dashboards", icon=":material/monitoring:", url_path="dashboard"),
+          st.Page("pages/attention.py", title="Needs attention", icon=":material/flag:", url_path="attention"),
+          st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:", url_path="explore"),
+          st.Page("pages/comparison.py", title="National comparison", icon=":material/public:", url_path="comparison")]
+OFFICERS = [st.Page("pages/upload.py", title="Upload a return", icon=":material/upload_file:", url_path="upload"),
+            st.Page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
+            st.Page("pages/commentary.py", title="Write commentary", icon=":material/edit_note:", url_path="commentary"),
+            st.Page("pages/pack.py", title="Meeting pack", icon=":material/picture_as_pdf:", url_path="pack")]
 
 if PRESENTING:
     navigation = st.navigation([present, summary], position="hidden")
@@ -44,6 +44,6 @@ else:
         st.selectbox("Period", choices, key="period", bind="query-params",
                      format_func=lambda label: parse_period(label).display())
         st.caption(components.data_as_at(data.ret.latest_month))
-        if st.button("Open committee mode", icon="🖥️", help="Full screen, large type, for the projector"):
+        if st.button("Open committee mode", icon=":material/slideshow:", help="Full screen, large type, for the projector"):
             st.switch_page(present, query_params={"view": "present"})
 navigation.run()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 import access
 import benchmarking
@@ -72,8 +73,22 @@ def _stored(token: str) -> PerformanceReturn | None:
     return store().current_return()
 
 
+def _use_navigation_router() -> None:
+    """Make sure app.py's st.navigation decides which page runs.
+
+    Streamlit 1.67 treats the very first run of a server process as a legacy `pages/` app
+    until some run calls st.navigation; a bookmarked deep link such as /dashboard opened first
+    after a restart would then run the page alone, without app.py. Switch to the navigation
+    router and run again through app.py.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current() -> Current:
     """The stored return, or the demo return when nothing has been uploaded yet."""
+    _use_navigation_router()
     token = store().state_token()
     ret = _stored(token)
     if ret is not None:
@@ -152,7 +167,7 @@ def editor(action: str) -> str | None:
     if mode == "oidc":
         if not st.user.is_logged_in:
             st.info(f"Sign in as an officer to {action}.")
-            st.button("Sign in", on_click=st.login, icon="🔑")
+            st.button("Sign in", on_click=st.login, icon=":material/login:")
             return None
         email = st.user.get("email")
         if not access.may_edit(email, access.editor_emails(secrets(), os.environ)):
@@ -188,6 +203,13 @@ def neighbours() -> dict[str, list[str]]:
 def authority_code(data: Current) -> str:
     """The DfE three-digit code of the authority the app reports for ("" for a fictional one)."""
     return setting("la_code", data.ret.about.get("la_code", ""))
+
+
+def region_name(store_token: str, region_code: str) -> str:
+    """A region's name from the published figures (e.g. E12000008 -> South East)."""
+    figures = published_figures(store_token)
+    names = figures.loc[figures["region_code"] == region_code, "region_name"]
+    return str(names.iloc[-1]) if len(names) and names.iloc[-1] else "Region"
 
 
 def authority_names(store_token: str) -> dict[str, str]:

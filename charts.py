@@ -355,9 +355,20 @@ def _with_interval(history: pd.DataFrame, unit: str) -> pd.DataFrame:
     return out
 
 
+def comparable_with_annual(indicator, frequency: str) -> bool:
+    """True when published annual figures can sit on the same axis as this series.
+
+    Percentages and snapshots (`last`) compare at any frequency; counts and rates that add
+    up over months compare only with a financial year's total.
+    """
+    return frequency == "year" or indicator.unit == "percent" or indicator.aggregation == "last"
+
+
 def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None) -> alt.TopLevelMixin:
     """An indicator's trend chart from its period_values rows (already suppressed if for public view)."""
     totals = _with_interval(history_frame(history[history["breakdown"] == ""]), indicator.unit)
+    if totals.empty or not comparable_with_annual(indicator, totals["frequency"].iloc[0]):
+        comparators = None
     return trend_chart(totals, indicator.unit, indicator.title, indicator.target, indicator.amber_tolerance,
                        indicator.polarity, comparators)
 

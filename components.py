@@ -132,9 +132,9 @@ def page_banners(data, editing_note: str = "") -> None:
     behind = months_behind(data.ret.latest_month)
     if behind > 2:
         st.warning(f"The latest figures are for {Period(data.ret.latest_month.year, data.ret.latest_month.month).display()}, "
-                   f"{behind} months ago. Upload a newer return so members see current data.", icon="⚠️")
+                   f"{behind} months ago. Upload a newer return so members see current data.", icon=":material/warning:")
     if editing_note:
-        st.info(editing_note, icon="🔓")
+        st.info(editing_note, icon=":material/lock_open:")
 
 
 def key_html() -> str:
@@ -371,9 +371,11 @@ def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period,
         if match.empty:
             return "—"
         item = match.iloc[0]
-        if public and item.get("value_c", False):
-            return "c"
-        return format_value(item["value"], item["unit"])
+        value = "c" if public and item.get("value_c", False) else format_value(item["value"], item["unit"])
+        counts = counts_text(item["numerator"], item["denominator"], item["unit"],
+                             (bool(item.get("numerator_c", False)), bool(item.get("denominator_c", False)))
+                             if public else (False, False))
+        return f"{value} ({counts})" if counts and item["unit"] == "percent" else value
 
     st.subheader(f"Missing from home and care: {parse_display(shown_period)}")
     first, second, third, fourth = st.columns(4)
@@ -432,6 +434,26 @@ def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str) -> str:
             f'<th scope="col">Quartile (A best)</th></tr></thead><tbody>{body}</tbody></table>')
 
 
+def comparator_card_html(latest: pd.Series, unit: str, average: str, region: str) -> str:
+    """The latest published comparators for an indicator's card, one line each."""
+    lines = [("This authority (published)", _published(latest["la_value"], latest["la_symbol"], unit))]
+    if unit != "count":  # a national or regional total says nothing about one authority's count
+        lines += [("England", _published(latest["england"], latest["england_symbol"], unit)),
+                  (region, _published(latest["region"], latest["region_symbol"], unit))]
+    if not pd.isna(latest["sn_count"]) and latest["sn_count"] > 0:
+        lines.append((f"Statistical neighbours ({average} of {int(latest['sn_count'])})",
+                      _published(latest[f"sn_{average}"], "", unit)))
+    if not pd.isna(latest["rank"]):
+        lines.append(("Rank", f"{int(latest['rank'])} of {int(latest['n_las'])} · quartile {esc(latest['quartile'])} "
+                              '<span class="muted">(A best)</span>'))
+    rows = "".join(f"<tr><td>{esc(label)}</td><td class='num'>{value}</td></tr>" for label, value in lines
+                   if value != "—")
+    if not rows:
+        return ""
+    return (f'<table class="summary"><caption style="font-size:1rem">Published {esc(latest["period"])}</caption>'
+            f"<tbody>{rows}</tbody></table>")
+
+
 def comparator_panel(data, row: pd.Series, period: Period) -> None:
     """The latest published comparators for an indicator, with the source named."""
     table = app_state.comparisons(data.ret, data.token, app_state.authority_code(data))
@@ -439,74 +461,11 @@ def comparator_panel(data, row: pd.Series, period: Period) -> None:
     rows = rows[rows["period"].map(lambda label: parse_period(label).fy_start) <= period.fy_start]
     if rows.empty:
         return
-    latest = rows.sort_values("period").tail(1)
-    st.html(comparator_rows_html(latest, row["unit"], app_state.neighbour_average()))
-    st.caption(f"Source: {latest['source'].iloc[0]}. Published figures are for the year to 31 March "
-               "and appear on the trend chart as separate symbols.")
-
-
-def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
-    """The "needs attention" list: each indicator's figures, why it is listed and what officers say."""
-    if rows.empty:
-        return '<p class="value-big">No indicator is red, worsening for two periods or flagged by SPC.</p>'
-    items = []
-    for _, row in rows.iterrows():
-        value, counts = figure_cells(row, public)
-        reasons = " ".join(f'<span class="reason">{esc(reason)}</span>' for reason in row["reasons"])
-        entry = row["commentary"]
-        words = (commentary_html(entry) if entry is not None else
-                 '<div class="needs-words">No explanation yet: officers to add commentary before the meeting.</div>'
-                 if row["rag"] == "red" else '<p class="muted">No commentary.</p>')
-        target = format_value(row["target"], row["unit"]) if not pd.isna(row["target"]) else "no target"
-        items.append(
-            f'<div class="attention-item"><div class="attention-head"><strong>{esc(row["title"])}</strong>'
-            f' <span class="muted">{esc(row["dashboard"])}</span></div>'
-            f'<div class="card-head"><span class="card-value">{esc(value)}</span>'
-            f'<span class="card-counts">{esc(counts)}</span>{rag_badge(row["rag"])}'
-            f'<span class="muted">target {esc(target)} · {esc(row["period_display"])}</span></div>'
-            f'<div class="reasons">{reasons}</div>{words}</div>')
-    return '<div class="attention">' + "".join(items) + "</div>"
-
-
-PRESENT_CSS = """
-<style>
-html { font-size: 18px; }
-header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.6rem 0.4rem 1.6rem !important;
-  max-width: 100% !important; }
-.present-top { display:flex; justify-content:space-between; align-items:flex-end; border-bottom:4px solid #1d70b8;
-  padding-bottom:0.3rem; margin-bottom:0.4rem; }
-.present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
-.present-top .where { font-size:1.15rem; color:#0b0c0c; text-align:right; line-height:1.35; }
-.tile-grid { display:grid; grid-template-columns:repeat(4, 1fr); gap:12px; }
-.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff; }
-.ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
-.ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
-.ptile .small { font-size:0.95rem; }
-.present-side .commentary { font-size:1.05rem; }
-.present-side h2 { font-size:1.3rem; margin:0.2rem 0; padding:0; }
-.present-attention { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; }
-.present-attention .attention-item { margin:0; font-size:1.0rem; }
-.present-attention .card-value { font-size:2.0rem; }
-.present-attention .commentary { font-size:0.95rem; }
-</style>
-"""
-
-
-def present_header(title: str, authority: str, period: Period, as_at: str, position: str) -> str:
-    """Committee mode's top line: what this screen is, for which period, and how fresh the data is."""
-    return (f'<div class="present-top"><div><div class="muted" style="font-size:1.05rem">{esc(authority)}</div>'
-            f"<h1>{esc(title)}</h1></div><div class=\"where\"><strong>{esc(period.display())}</strong><br>"
-            f"{esc(as_at)} · {esc(position)}</div></div>")
-
-
-def present_tile_html(row: pd.Series) -> str:
-    """A large-type tile for one indicator: value, counts, RAG and direction (figures suppressed)."""
-    value, counts = figure_cells(row, public=True)
-    target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
-    return (f'<div class="ptile"><h3>{esc(row["title"])}</h3>'
-            f'<div class="card-head"><span class="big">{esc(value)}</span>{rag_badge(row["rag"])}</div>'
-            f'<div class="small">{esc(" · ".join(part for part in (counts, target) if part))}</div>'
-            f'<div class="small">{direction_html(row["direction"], "since previous period" if row["direction"] else "")}</div>'
-            "</div>")
+    latest = rows.sort_values("period").iloc[-1]
+    region = app_state.region_name(data.token.rsplit(":", 1)[-1],
+                                   data.ret.about.get("region_code") or "E12000008")
+    card = comparator_card_html(latest, row["unit"], app_state.neighbour_average(), region)
+    if not card:
+        return
+    st.html(card)
+    st.caption(f"Source: {latest['source']}. Published figures are for the year to 31 March.")

@@ -121,7 +121,7 @@ def show_preview(checked: Checked, current, mode: str) -> None:
     if not revised.empty:
         past = int(revised["is_past_period"].sum())
         st.warning(f"{len(revised)} figure{'s' if len(revised) != 1 else ''} already reported would be revised"
-                   + (f", {past} of them for earlier periods (marked ⚠)." if past else "."), icon="⚠️")
+                   + (f", {past} of them for earlier periods (marked ⚠)." if past else "."), icon=":material/warning:")
         st.dataframe(preview_table(revised, catalogue), hide_index=True, width="stretch")
     for status, opened in (("no longer current", True), ("new", False), ("unchanged", False)):
         rows = preview[preview["status"] == status]

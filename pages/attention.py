@@ -16,6 +16,6 @@ st.markdown("Listed here: indicators that are **red** against target, **worse fo
 rows = app_state.attention(data, frequency, period)
 missing = int(((rows["rag"] == "red") & rows["commentary"].isna()).sum()) if not rows.empty else 0
 if missing:
-    st.warning(f"{missing} red indicator{'s have' if missing != 1 else ' has'} no explanation yet.", icon="✍️")
-    st.page_link("pages/commentary.py", label="Write commentary", icon="✍️")
+    st.warning(f"{missing} red indicator{'s have' if missing != 1 else ' has'} no explanation yet.", icon=":material/edit_note:")
+    st.page_link("pages/commentary.py", label="Write commentary", icon=":material/edit_note:")
 st.html(components.attention_html(rows))

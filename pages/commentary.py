@@ -16,7 +16,7 @@ attention = app_state.attention(data, frequency, period)
 unexplained = attention[(attention["rag"] == "red") & attention["commentary"].isna()] if not attention.empty else attention
 if not unexplained.empty:
     st.warning("Red with no explanation yet for " + period.display() + ": "
-               + "; ".join(f"{row.indicator_id} {row.title}" for row in unexplained.itertuples()), icon="✍️")
+               + "; ".join(f"{row.indicator_id} {row.title}" for row in unexplained.itertuples()), icon=":material/edit_note:")
 
 catalogue = data.ret.indicators
 subjects = {f"dashboard:{name}": f"Whole dashboard: {name}" for name in indicators.dashboards(data.ret)}
@@ -38,7 +38,7 @@ if existing is not None and existing["period"] != label:
 text = st.text_area("Commentary", value=current_text, height=180, max_chars=3000,
                     key=f"commentary_text_{subject}_{label}")
 who = app_state.editor("save commentary")
-if st.button("Save commentary", type="primary", disabled=who is None, icon="💾"):
+if st.button("Save commentary", type="primary", disabled=who is None, icon=":material/save:"):
     app_state.store().save_commentary(indicator_id=target.get("indicator_id", ""),
                                       dashboard=target.get("dashboard", ""), period=label, text=text.strip(),
                                       author=who)

@@ -10,7 +10,7 @@ frequency, period = app_state.selected_period(data)
 names = indicators.dashboards(data.ret)
 if st.session_state.get("dashboard") not in names:
     st.session_state["dashboard"] = names[0]
-dashboard = st.selectbox("Dashboard", names, key="dashboard", bind="query-params")
+dashboard = st.sidebar.selectbox("Dashboard", names, key="dashboard", bind="query-params")
 
 st.title(dashboard)
 st.html(f'<p class="asat">{components.esc(components.data_as_at(data.ret.latest_month))} · '
@@ -21,9 +21,10 @@ summary = app_state.summary(data.ret, data.token, frequency, period.label)
 rows = summary[summary["dashboard"] == dashboard]
 notes = set(rows["comparator_note"]) - {""}
 if len(notes) == 1 and len(rows) > 1 and (rows["comparator_note"] != "").all():
-    st.info(notes.pop(), icon="ℹ️")
-st.html(components.commentary_html(indicators.commentary_for(data.ret.commentary, period, dashboard=dashboard),
-                                   "Dashboard commentary"))
+    st.info(notes.pop(), icon=":material/info:")
+overall = indicators.commentary_for(data.ret.commentary, period, dashboard=dashboard)
+if overall is not None:
+    st.html(components.commentary_html(overall, "Dashboard commentary"))
 components.dashboard_overview(data, rows, frequency, period)
 with st.expander("Key: colours, arrows and SPC icons"):
     st.html(components.key_html())

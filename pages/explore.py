@@ -36,4 +36,4 @@ wide = frame.assign(shown=[format_value(v, u) for v, u in zip(frame["value"], fr
     .rename(columns={"period_display": "Period"})
 st.dataframe(wide, hide_index=True, width="stretch")
 st.download_button("Download this table (CSV)", exports.safe_csv(wide), file_name="explore.csv", mime="text/csv",
-                   icon="⬇️")
+                   icon=":material/download:")

@@ -30,7 +30,7 @@ labels = {int(row.id): f"Version {row.id}: {row.filename} ({row.status})" for ro
 st.subheader("One version")
 chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
 filename, original = store.original(chosen)
-st.download_button(f"Download the original file ({filename})", original, file_name=filename, icon="⬇️")
+st.download_button(f"Download the original file ({filename})", original, file_name=filename, icon=":material/download:")
 status = versions.set_index("id").loc[chosen, "status"]
 events = store.events(chosen)
 if not events.empty:

@@ -13,7 +13,7 @@ st.markdown(f"The pack for **{period.display()}**: a cover, the indicators that 
             "It is for publication, so numbers from 1 to 5 show as **c**. Change the period in the sidebar.")
 committee = st.text_input("Committee", value=data.ret.about.get("committee", "Children's Services Scrutiny Committee"),
                           key="pack_committee", max_chars=120)
-if st.button("Make the meeting pack", type="primary", icon="📄"):
+if st.button("Make the meeting pack", type="primary", icon=":material/picture_as_pdf:"):
     with st.spinner("Drawing the charts and laying out the pages…"):
         st.session_state["pack_files"] = app_state.meeting_pack(data.ret, data.token, frequency, period.label,
                                                                 committee, data.is_demo)
@@ -22,7 +22,7 @@ if files and files["key"] == (data.token, frequency, period.label, committee):
     name = f"performance-pack-{period.label.replace(' ', '-')}"
     left, right = st.columns(2)
     left.download_button("Download the PDF", files["pdf"], file_name=f"{name}.pdf", mime="application/pdf",
-                         icon="⬇️", type="primary")
-    right.download_button("Download the Excel workbook", files["xlsx"], file_name=f"{name}.xlsx", icon="⬇️",
+                         icon=":material/download:", type="primary")
+    right.download_button("Download the Excel workbook", files["xlsx"], file_name=f"{name}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     st.caption(f"{files['pages']} pages · made {files['made']}")

@@ -9,12 +9,12 @@ data = app_state.current()
 st.title("Upload a return")
 components.page_banners(data, app_state.editing_note())
 if saved := st.session_state.pop("upload_saved", None):
-    st.success(saved, icon="💾")
+    st.success(saved, icon=":material/save:")
 st.markdown("Upload this month's return. The file is checked first and nothing is saved until you have seen "
             "exactly what it would change and confirmed. Every upload is kept: any earlier version can be "
             "downloaded, compared or restored on the **History** page.")
 st.download_button("Download the blank return template (.xlsx)", app_state.TEMPLATE_PATH.read_bytes(),
-                   file_name="return_template.xlsx", icon="⬇️",
+                   file_name="return_template.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 kind = st.radio("What is the file?", list(uploads.KINDS), format_func=uploads.KINDS.get, key="upload_kind")
@@ -39,11 +39,11 @@ if upload is None:
 checked = uploads.check(upload.getvalue(), upload.name, kind, period, data)
 if checked.problems:
     st.error(f"**{upload.name}** cannot be used yet: {len(checked.problems)} problem"
-             f"{'s' if len(checked.problems) != 1 else ''} to fix. Nothing has been saved.", icon="🚫")
+             f"{'s' if len(checked.problems) != 1 else ''} to fix. Nothing has been saved.", icon=":material/block:")
     st.dataframe(uploads.problem_table(checked.problems), hide_index=True, width="stretch")
     st.stop()
 
-st.success(f"**{upload.name}** passed every check. Review what it would change, then confirm.", icon="✅")
+st.success(f"**{upload.name}** passed every check. Review what it would change, then confirm.", icon=":material/check_circle:")
 uploads.show_preview(checked, data, mode)
 
 st.subheader("Save")
@@ -51,11 +51,11 @@ note = st.text_input("Note for the history (e.g. 'October return; September re-r
                      key="upload_note", max_chars=300)
 who = app_state.editor("upload a return")
 save, cancel = st.columns([1, 5])
-if save.button("Confirm and save", type="primary", disabled=who is None, icon="💾"):
+if save.button("Confirm and save", type="primary", disabled=who is None, icon=":material/save:"):
     version = uploads.save(checked, who, note, mode)
     st.session_state["upload_attempt"] = attempt + 1
     st.session_state["upload_saved"] = f"Saved as version {version}. Every page now shows it."
     st.rerun()
-if cancel.button("Cancel", icon="✖️"):
+if cancel.button("Cancel", icon=":material/close:"):
     st.session_state["upload_attempt"] = attempt + 1
     st.rerun()
