@@ -469,3 +469,70 @@ def comparator_panel(data, row: pd.Series, period: Period) -> None:
         return
     st.html(card)
     st.caption(f"Source: {latest['source']}. Published figures are for the year to 31 March.")
+
+
+def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
+    """The "needs attention" list: each indicator's figures, why it is listed and what officers say."""
+    if rows.empty:
+        return '<p class="value-big">No indicator is red, worsening for two periods or flagged by SPC.</p>'
+    items = []
+    for _, row in rows.iterrows():
+        value, counts = figure_cells(row, public)
+        reasons = " ".join(f'<span class="reason">{esc(reason)}</span>' for reason in row["reasons"])
+        entry = row["commentary"]
+        words = (commentary_html(entry) if entry is not None else
+                 '<div class="needs-words">No explanation yet: officers to add commentary before the meeting.</div>'
+                 if row["rag"] == "red" else '<p class="muted">No commentary.</p>')
+        target = format_value(row["target"], row["unit"]) if not pd.isna(row["target"]) else "no target"
+        items.append(
+            f'<div class="attention-item"><div class="attention-head"><strong>{esc(row["title"])}</strong>'
+            f' <span class="muted">{esc(row["dashboard"])}</span></div>'
+            f'<div class="card-head"><span class="card-value">{esc(value)}</span>'
+            f'<span class="card-counts">{esc(counts)}</span>{rag_badge(row["rag"])}'
+            f'<span class="muted">target {esc(target)} · {esc(row["period_display"])}</span></div>'
+            f'<div class="reasons">{reasons}</div>{words}</div>')
+    return '<div class="attention">' + "".join(items) + "</div>"
+
+
+PRESENT_CSS = """
+<style>
+html { font-size: 18px; }
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 0.8rem 1.6rem 0.4rem 1.6rem !important;
+  max-width: 100% !important; }
+.present-top { display:flex; justify-content:space-between; align-items:flex-end; border-bottom:4px solid #1d70b8;
+  padding-bottom:0.3rem; margin-bottom:0.4rem; }
+.present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
+.present-top .where { font-size:1.15rem; color:#0b0c0c; text-align:right; line-height:1.35; }
+.tile-grid { display:grid; grid-template-columns:repeat(4, 1fr); gap:12px; }
+.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff; }
+.ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
+.ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
+.ptile .small { font-size:0.95rem; }
+.present-side .commentary { font-size:1.05rem; }
+.present-side h2 { font-size:1.3rem; margin:0.2rem 0; padding:0; }
+.present-attention { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; }
+.present-attention .attention-item { margin:0; font-size:1.0rem; }
+.present-attention .card-value { font-size:2.0rem; }
+.present-attention .commentary { font-size:0.95rem; }
+</style>
+"""
+
+
+def present_header(title: str, authority: str, period: Period, as_at: str, position: str) -> str:
+    """Committee mode's top line: what this screen is, for which period, and how fresh the data is."""
+    return (f'<div class="present-top"><div><div class="muted" style="font-size:1.05rem">{esc(authority)}</div>'
+            f"<h1>{esc(title)}</h1></div><div class=\"where\"><strong>{esc(period.display())}</strong><br>"
+            f"{esc(as_at)} · {esc(position)}</div></div>")
+
+
+def present_tile_html(row: pd.Series) -> str:
+    """A large-type tile for one indicator: value, counts, RAG and direction (figures suppressed)."""
+    value, counts = figure_cells(row, public=True)
+    target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
+    return (f'<div class="ptile"><h3>{esc(row["title"])}</h3>'
+            f'<div class="card-head"><span class="big">{esc(value)}</span>{rag_badge(row["rag"])}</div>'
+            f'<div class="small">{esc(" · ".join(part for part in (counts, target) if part))}</div>'
+            f'<div class="small">{direction_html(row["direction"], "since previous period" if row["direction"] else "")}</div>'
+            "</div>")
