@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import runpy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,16 +75,17 @@ def _stored(token: str) -> PerformanceReturn | None:
 
 
 def _use_navigation_router() -> None:
-    """Make sure app.py's st.navigation decides which page runs.
+    """Make sure app.py's st.navigation decides how every page is drawn.
 
-    Streamlit 1.67 treats the very first run of a server process as a legacy `pages/` app
-    until some run calls st.navigation; a bookmarked deep link such as /dashboard opened first
-    after a restart would then run the page alone, without app.py. Switch to the navigation
-    router and run again through app.py.
+    Streamlit 1.67 treats a run as a legacy `pages/` app until some run has called
+    st.navigation: a bookmarked deep link such as /dashboard opened first after a restart (and
+    every AppTest run) would run the page alone, without app.py's config, filters and
+    navigation. Then run app.py here, which draws the page through st.navigation, and stop
+    this run. No st.rerun, so a button click in this run is not lost.
     """
     if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        st.stop()
 
 
 def current() -> Current:
@@ -115,6 +117,14 @@ def setting(key: str, default: str = "") -> str:
     if saved not in (None, ""):
         return saved
     return str(secrets().get(key) or os.environ.get(f"DASHBOARD_{key.upper()}") or default)
+
+
+FREQUENCY_LABELS = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+
+
+def link_params(frequency: str, period: Period, **extra: str) -> dict[str, str]:
+    """URL parameters that reopen a view, in the words the bound sidebar widgets put in the URL."""
+    return {"freq": FREQUENCY_LABELS[frequency], "period": period.display(), **extra}
 
 
 def selected_period(data: Current) -> tuple[str, Period | None]:

@@ -38,7 +38,9 @@ if existing is not None and existing["period"] != label:
 text = st.text_area("Commentary", value=current_text, height=180, max_chars=3000,
                     key=f"commentary_text_{subject}_{label}")
 who = app_state.editor("save commentary")
-if st.button("Save commentary", type="primary", disabled=who is None, icon=":material/save:"):
+unchanged = text.strip() == current_text.strip()
+if st.button("Save commentary", type="primary", disabled=who is None or unchanged, icon=":material/save:",
+             help="Saving an empty text removes the commentary for this period (the history keeps it)."):
     app_state.store().save_commentary(indicator_id=target.get("indicator_id", ""),
                                       dashboard=target.get("dashboard", ""), period=label, text=text.strip(),
                                       author=who)

@@ -20,8 +20,8 @@ rotate = present_screens.rotation(st.query_params.get("rotate"))
 def show() -> None:
     """Draw the current screen."""
     data = app_state.current()
-    frequency = st.query_params.get("freq", "month")
-    frequency = frequency if frequency in ("month", "quarter", "year") else "month"
+    frequency = st.query_params.get("freq", "month").lower()
+    frequency = frequency if frequency in app_state.FREQUENCY_LABELS else "month"
     period = present_screens.chosen_period(data, frequency, st.query_params.get("period"))
     summary = disclosure.suppress_summary(app_state.summary(data.ret, data.token, frequency, period.label))
     attention = app_state.attention(data, frequency, period)

@@ -17,4 +17,4 @@ st.html(components.key_html())
 for dashboard, rows in summary.groupby("dashboard", sort=False):
     st.html(components.summary_table_html(rows, dashboard))
     st.page_link("pages/dashboard.py", label=f"Open {dashboard}: trends, breakdowns and commentary",
-                 icon=":material/monitoring:", query_params={"dashboard": dashboard, "freq": frequency, "period": period.label})
+                 icon=":material/monitoring:", query_params=app_state.link_params(frequency, period, dashboard=dashboard))

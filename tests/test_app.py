@@ -1,0 +1,260 @@
+"""App tests: the real Streamlit app on demo data and on a temporary store, driven by AppTest."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import disclosure
+import indicators
+from data_loaders import load_return
+from store import Store
+from units import format_value
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+DEMO = ROOT / "data" / "demo_return.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGES = ["pages/summary.py", "pages/dashboard.py", "pages/attention.py", "pages/explore.py",
+         "pages/comparison.py", "pages/upload.py", "pages/history.py", "pages/commentary.py", "pages/pack.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_app(tmp_path, monkeypatch):
+    """Each test gets an empty store of its own and no cached data from another test."""
+    monkeypatch.setenv("DASHBOARD_STORE_PATH", str(tmp_path / "store.sqlite"))
+    monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DASHBOARD_EDITOR_PASSCODE", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo return and its monthly summary, worked out by the engine directly."""
+    ret = load_return(DEMO)
+    return ret, indicators.summarise(ret, "month")
+
+
+def started(**query) -> AppTest:
+    """The app after its first run, with URL query parameters."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html(at: AppTest) -> str:
+    """Every st.html body on the page, joined."""
+    return "\n".join(element.proto.body for element in at.get("html"))
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Switch to a page and run it, failing on any exception."""
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def saved_store(tmp_path) -> Store:
+    """The test's store holding the demo return as version 1."""
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store.save_version(data=DEMO.read_bytes(), filename="demo_return.xlsx", author="test", note="", kind="return",
+                       source_kind="workbook", mode="complete", ret=load_return(DEMO))
+    return store
+
+
+def demo_with(changes: dict[tuple[str, str, str], dict[str, float]]) -> bytes:
+    """The demo workbook with some Values cells changed, keyed by (indicator, period, breakdown)."""
+    book = openpyxl.load_workbook(DEMO)
+    sheet = book["Values"]
+    header = [cell.value for cell in sheet[1]]
+    where = {name: header.index(name) for name in header}
+    for row in sheet.iter_rows(min_row=2):
+        key = (row[where["indicator_id"]].value, str(row[where["period"]].value), row[where["breakdown"]].value or "")
+        for column, value in changes.get(key, {}).items():
+            row[where[column]].value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_every_page_runs_on_demo_data():
+    at = started()
+    for page in PAGES:
+        open_page(at, page)
+        assert "Demo data" in html(at), page
+
+
+def test_summary_shows_each_indicator_with_counts_target_and_rag(demo):
+    _, summary = demo
+    at = started()
+    page = html(at)
+    assert "Data as at October 2026" in page
+    for _, row in summary.iterrows():
+        assert f"({row['indicator_id']})" in page
+        assert format_value(row["value"], row["unit"]) in page
+    re_referrals = summary.set_index("indicator_id").loc["CSC03"]
+    # 44 of 254 re-referrals in October 2026: 44 / 254 = 17.32% -> 17.3%, target 20% lower is better -> green
+    assert (re_referrals["numerator"], re_referrals["denominator"]) == (44, 254)
+    assert "17.3%" in page and "44 of 254" in page
+    assert re_referrals["rag"] == "green"
+    assert "Key." in page and "Improving" in page
+
+
+def test_quarter_view_aggregates_months(demo):
+    ret, _ = demo
+    at = started(freq="Quarter", period="Q2 2026-27")
+    assert at.sidebar.radio[0].value == "quarter" and at.sidebar.selectbox[0].value == "2026-27 Q2"
+    quarter = indicators.summarise(ret, "quarter", "2026-27 Q2").set_index("indicator_id").loc["CSC03"]
+    months = ret.values[(ret.values["indicator_id"] == "CSC03") & ret.values["period"].isin(["2026-07", "2026-08", "2026-09"])]
+    expected = 100 * months["numerator"].sum() / months["denominator"].sum()
+    assert quarter["value"] == pytest.approx(expected)
+    assert format_value(expected, "percent") in html(at)
+
+
+def test_dashboard_page_shows_charts_definitions_and_commentary(demo):
+    at = started(dashboard="7 Missing from Home and Care")
+    open_page(at, "pages/dashboard.py")
+    page = html(at)
+    assert "Return home interviews within 72 hours remain below target" in page
+    assert "Definition." in page
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 8
+    assert any("Missing incidents" in chart.proto.spec for chart in charts)
+    assert [metric.label for metric in at.metric][:2] == ["Missing incidents", "Children who went missing"]
+
+
+def test_committee_mode_suppresses_small_counts(demo):
+    ret, _ = demo
+    table = indicators.period_values(ret, "month")
+    october = table[(table["period"] == "2026-10") & (table["indicator_id"] == "MFH05")]
+    small = october[disclosure.is_small(october["value"])]
+    assert not small.empty, "the demo should have a small duration band in October 2026 to test suppression"
+    at = started(view="present")
+    first = html(at)
+    assert "Needs attention" in first and "screen 1 of" in first
+    assert not at.sidebar.radio, "committee mode must not show the sidebar filters"
+    missing_screen = next(n for n in range(1, 15)
+                          if "<h1>7 Missing from Home and Care</h1>" in html(started(view="present", screen=str(n))))
+    at = started(view="present", screen=str(missing_screen))
+    page = html(at)
+    for band in small["breakdown"]:
+        assert f"<td>{band}</td><td class=\"num\">c</td>" in page
+    assert disclosure.FOOTNOTE in [caption.value for caption in at.caption]
+
+
+def test_officer_view_shows_the_small_counts_committee_mode_hides(demo):
+    ret, _ = demo
+    table = indicators.period_values(ret, "month")
+    october = table[(table["period"] == "2026-10") & (table["indicator_id"] == "MFH05") & disclosure.is_small(table["value"])]
+    at = started(dashboard="7 Missing from Home and Care")
+    open_page(at, "pages/dashboard.py")
+    for band, value in zip(october["breakdown"], october["value"]):
+        assert f"<td>{band}</td><td class=\"num\">{value:.0f}</td>" in html(at)
+
+
+def test_upload_preview_confirm_then_summary_shows_new_figure(tmp_path):
+    store = saved_store(tmp_path)
+    # October 2026 re-referrals revised from 44 of 254 to 60 of 254: 60 / 254 = 23.62% -> 23.6%
+    revised = demo_with({("CSC03", "2026-10", ""): {"numerator": 60}})
+    at = open_page(started(), "pages/upload.py")
+    at.file_uploader[0].set_value(("october.xlsx", revised, XLSX)).run()
+    assert not at.exception
+    assert {metric.label: metric.value for metric in at.metric}["Revised"] == "1"
+    assert "passed every check" in at.success[0].value
+    at.text_input(key="editor_name_upload a return").input("Alex Officer").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception
+    assert len(store.versions()) == 2
+    assert store.versions().iloc[0]["author"] == "Alex Officer"
+    at = open_page(at, "pages/summary.py")
+    assert "23.6%" in html(at) and "60 of 254" in html(at)
+    assert "Demo data" not in html(at)
+
+
+def test_bad_upload_lists_problems_and_changes_nothing(tmp_path):
+    store = saved_store(tmp_path)
+    before = store.state_token()
+    bad = b"indicator_id,period,numerator,denominator\nNOPE01,2026-10,1,2\nCSC03,2026-13,5,4\n"
+    at = open_page(started(), "pages/upload.py")
+    at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
+    assert "cannot be used yet: 3 problems" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert list(problems["Row"]) == ["2", "3", "3"]
+    assert list(problems["Column"]) == ["indicator_id", "period", "numerator"]
+    assert "unknown indicator 'NOPE01'" in problems["Problem"][0]
+    assert "'2026-13' has no month 13" == problems["Problem"][1]
+    assert "the numerator 5 is larger than the denominator 4" in problems["Problem"][2]
+    assert not [button for button in at.button if button.label == "Confirm and save"]
+    assert store.state_token() == before
+
+
+def test_wrong_passcode_saves_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSCODE", "correct horse")
+    store = saved_store(tmp_path)
+    revised = demo_with({("CSC03", "2026-10", ""): {"numerator": 60}})
+    at = open_page(started(), "pages/upload.py")
+    assert "Editing is open to anyone" not in html(at)
+    at.file_uploader[0].set_value(("october.xlsx", revised, XLSX)).run()
+    at.text_input(key="editor_name_upload a return").input("Mallory").run()
+    at.text_input(key="editor_passcode_upload a return").input("wrong").run()
+    assert any("passcode is not right" in error.value for error in at.error)
+    confirm = next(button for button in at.button if button.label == "Confirm and save")
+    assert confirm.disabled
+    assert len(store.versions()) == 1
+
+
+def test_commentary_written_in_the_app_shows_on_the_dashboard(tmp_path):
+    saved_store(tmp_path)
+    at = open_page(started(), "pages/commentary.py")
+    at.selectbox(key="commentary_subject").set_value("indicator:CP04").run()
+    at.selectbox(key="commentary_period").set_value("2026-10").run()
+    at.text_area[0].input("Second plans rose after two large sibling groups <script>alert(1)</script>").run()
+    at.text_input(key="editor_name_save commentary").input("Sam").run()
+    next(button for button in at.button if button.label == "Save commentary").click().run()
+    assert not at.exception
+    at.query_params["dashboard"] = "4 Child Protection"
+    open_page(at, "pages/dashboard.py")
+    page = html(at)
+    assert "Second plans rose after two large sibling groups &lt;script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_withdraw_and_restore_from_history(tmp_path):
+    store = saved_store(tmp_path)
+    revised = demo_with({("CSC03", "2026-10", ""): {"numerator": 60}})
+    second = store.save_version(data=revised, filename="october.xlsx", author="test", note="", kind="return",
+                                source_kind="workbook", mode="partial", ret=load_return(revised))
+    at = open_page(started(), "pages/history.py")
+    at.selectbox(key="history_version").set_value(second).run()
+    at.text_input(key=f"reason_{second}").input("Sent in error").run()
+    at.text_input(key="editor_name_withdraw a version").input("Alex").run()
+    next(button for button in at.button if button.label == f"Withdraw version {second}").click().run()
+    assert not at.exception
+    assert store.versions().set_index("id").loc[second, "status"] == "withdrawn"
+    at = open_page(at, "pages/summary.py")
+    assert "44 of 254" in html(at)
+
+
+def test_needs_attention_flags_red_without_commentary(demo):
+    ret, summary = demo
+    at = open_page(started(), "pages/attention.py")
+    page = html(at)
+    red = summary[summary["rag"] == "red"]
+    for _, row in red.iterrows():
+        assert row["title"] in page
+    unexplained = [row for _, row in red.iterrows()
+                   if indicators.commentary_for(ret.commentary, indicators.parse_period("2026-10"),
+                                                indicator_id=row["indicator_id"]) is None]
+    assert unexplained, "the demo keeps some red indicators without commentary"
+    assert page.count("No explanation yet") == len(unexplained)
