@@ -35,7 +35,7 @@ else:
     data = app_state.current()
     with st.sidebar:
         st.radio("View figures by", FREQUENCIES, key="freq", bind="query-params", horizontal=True,
-                 format_func={"month": "Month", "quarter": "Quarter", "year": "Year"}.get,
+                 format_func=app_state.FREQUENCY_LABELS.get,
                  help="Quarters and years are financial (April to March).")
         frequency = st.session_state.get("freq") or "month"
         choices = [period.label for period in indicators.available_periods(data.ret, frequency)]
