@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 from streamlit.runtime.pages_manager import PagesManager
 
 import access
@@ -21,6 +22,7 @@ import benchmarking
 import charts
 import exports
 import indicators
+import tables
 from data_loaders import (PerformanceReturn, load_comparators_map, load_ees, load_return,
                           load_statistical_neighbours)
 from periods import Period, parse_period
@@ -106,14 +108,33 @@ def period_table(_ret: PerformanceReturn, token: str, frequency: str) -> pd.Data
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def period_slice(_ret: PerformanceReturn, token: str, frequency: str, period: str) -> pd.DataFrame:
+    """Every indicator's figures (totals and breakdowns) for one period, with each indicator's unit."""
+    table = period_table(_ret, token, frequency)
+    rows = table[table["period"] == period]
+    return rows.assign(unit=rows["indicator_id"].map(_ret.indicators.set_index("indicator_id")["unit"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def summary(_ret: PerformanceReturn, token: str, frequency: str, period: str) -> pd.DataFrame:
     """The summary rows for a period."""
     return indicators.summarise(_ret, frequency, period, values=period_table(_ret, token, frequency))
 
 
-def setting(key: str, default: str = "") -> str:
+def store_token(data: Current) -> str:
+    """The store's state token inside the data token (it changes with uploads, edits and settings)."""
+    return data.token.rsplit(":", 1)[-1]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _saved_setting(token: str, key: str) -> str | None:
+    """A setting as last saved in the app, read once per store state."""
+    return store().get_setting(key)
+
+
+def setting(data: Current, key: str, default: str = "") -> str:
     """A shared setting: saved in the app, else secrets, else environment, else `default`."""
-    saved = store().get_setting(key)
+    saved = _saved_setting(store_token(data), key)
     if saved not in (None, ""):
         return saved
     return str(secrets().get(key) or os.environ.get(f"DASHBOARD_{key.upper()}") or default)
@@ -140,21 +161,39 @@ def selected_period(data: Current) -> tuple[str, Period | None]:
     return frequency, period
 
 
+def _arrow_datasets(spec: dict) -> dict:
+    """A spec whose inline datasets are already Arrow bytes, so drawing it skips converting them."""
+    datasets = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(rows))
+                for name, rows in spec.get("datasets", {}).items()}
+    return {**spec, "datasets": datasets} if datasets else spec
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def indicator_view(_ret: PerformanceReturn, token: str, indicator_id: str, frequency: str, public: bool,
-                   _comparators: pd.DataFrame | None = None, comparators_key: str = "") -> dict:
-    """One indicator's chart specs (as dicts, so reruns skip building and validating Altair) and SPC icons."""
-    row = _ret.indicators.set_index("indicator_id").loc[indicator_id]
-    row = row.copy()
+def indicator_view(_data: Current, token: str, indicator_id: str, frequency: str, period: str, public: bool,
+                   la_code: str, average: str) -> dict:
+    """Everything one indicator's section draws, worked out once per data, period and settings.
+
+    Chart specs are kept as dicts with Arrow datasets, so a rerun neither builds and validates
+    Altair charts nor converts their data again; also the SPC icons, the figures table and
+    the latest published comparators (as of `period`).
+    """
+    ret = _data.ret
+    row = ret.indicators.set_index("indicator_id").loc[indicator_id].copy()
     row["indicator_id"] = indicator_id
-    history = indicators.series(_ret, indicator_id, frequency, period_table(_ret, token, frequency))
-    monthly = indicators.series(_ret, indicator_id, "month", period_table(_ret, token, "month"))
-    built = charts.indicator_charts(row, history, monthly, _comparators, public)
-    view = {name: built[name].to_dict() for name in ("trend", "breakdown", "spc", "seasonal") if name in built}
+    history = indicators.series(ret, indicator_id, frequency, period_table(ret, token, frequency))
+    monthly = indicators.series(ret, indicator_id, "month", period_table(ret, token, "month"))
+    published = comparisons(ret, token, la_code)
+    points = benchmarking.comparator_points(published, indicator_id, average)
+    built = charts.indicator_charts(row, history, monthly, points, public)
+    view = {name: _arrow_datasets(built[name].to_dict()) for name in ("trend", "breakdown", "spc", "seasonal")
+            if name in built}
     result = built["spc_result"]
-    view["variation"] = result.variation if result else None
-    view["assurance"] = result.assurance if result else None
-    view["spc_reason"] = built["spc_reason"]
+    view.update(variation=result.variation if result else None, assurance=result.assurance if result else None,
+                spc_reason=built["spc_reason"], table=tables.figures_table(history, row["unit"], public))
+    fy_start = parse_period(period).fy_start
+    latest = published[(published["indicator_id"] == indicator_id) & (published["breakdown"] == "")
+                       & (published["period"].map(lambda label: parse_period(label).fy_start) <= fy_start)]
+    view["comparator"] = latest.sort_values("period").iloc[-1] if not latest.empty else None
     return view
 
 
@@ -212,9 +251,10 @@ def neighbours() -> dict[str, list[str]]:
 
 def authority_code(data: Current) -> str:
     """The DfE three-digit code of the authority the app reports for ("" for a fictional one)."""
-    return setting("la_code", data.ret.about.get("la_code", ""))
+    return setting(data, "la_code", data.ret.about.get("la_code", ""))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def region_name(store_token: str, region_code: str) -> str:
     """A region's name from the published figures (e.g. E12000008 -> South East)."""
     figures = published_figures(store_token)
@@ -230,9 +270,9 @@ def authority_names(store_token: str) -> dict[str, str]:
     return {code: f"{name} ({code})" for code, name in zip(authorities["la_code"], authorities["la_name"])}
 
 
-def neighbour_average() -> str:
+def neighbour_average(data: Current) -> str:
     """`mean` (as DfE's LAIT tool) or `median` (as DfE's CSC outcomes dashboard) for neighbour figures."""
-    chosen = setting("neighbour_average", "mean")
+    chosen = setting(data, "neighbour_average", "mean")
     return chosen if chosen in ("mean", "median") else "mean"
 
 
@@ -246,14 +286,6 @@ def comparisons(_ret: PerformanceReturn, token: str, la_code: str) -> pd.DataFra
         published_figures(store_token), load_comparators_map(COMPARATORS_MAP), la_code or None,
         neighbours().get(la_code, []), region, polarities)
     return benchmarking.merge_comparators(_ret.comparators, published)
-
-
-def chart_comparators(data: Current, indicator_id: str) -> tuple[pd.DataFrame, str]:
-    """An indicator's annual comparators as chart points, with a key saying what they depend on."""
-    la_code, average = authority_code(data), neighbour_average()
-    table = comparisons(data.ret, data.token, la_code)
-    points = benchmarking.comparator_points(table, indicator_id, average)
-    return points, f"{la_code}:{average}"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -274,17 +306,16 @@ def attention(data: Current, frequency: str, period: Period) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def meeting_pack(_ret: PerformanceReturn, token: str, frequency: str, period: str, committee: str,
-                 is_demo: bool) -> dict:
-    """The pack's PDF and Excel bytes for a period (made once per data and period)."""
-    chosen = parse_period(period)
-    la_code, average = setting("la_code", _ret.about.get("la_code", "")), neighbour_average()
-    table = comparisons(_ret, token, la_code)
+def meeting_pack(_data: Current, token: str, frequency: str, period: str, committee: str) -> dict:
+    """The pack's PDF and Excel bytes for a period (made once per data, settings and period)."""
+    ret = _data.ret
+    la_code, average = authority_code(_data), neighbour_average(_data)
+    table = comparisons(ret, token, la_code)
     points = {indicator_id: benchmarking.comparator_points(table, indicator_id, average)
-              for indicator_id in _ret.indicators["indicator_id"]}
-    latest = _ret.latest_month
+              for indicator_id in ret.indicators["indicator_id"]}
+    latest = ret.latest_month
     as_at = f"Data as at {Period(latest.year, latest.month).display()}" if latest is not None else "No data"
-    pack = exports.build_pack(_ret, frequency, chosen, committee, as_at, is_demo, points)
+    pack = exports.build_pack(ret, frequency, parse_period(period), committee, as_at, _data.is_demo, points)
     pdf = exports.pack_pdf(pack)
     return {"key": (token, frequency, period, committee), "pdf": pdf, "xlsx": exports.pack_workbook(pack),
             "pages": exports.page_count(pdf), "made": pd.Timestamp.now(tz="Europe/London").strftime("%d %b %Y %H:%M")}

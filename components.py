@@ -282,34 +282,10 @@ def _chart(spec: dict, key: str) -> None:
     st.vega_lite_chart(spec=spec, width="stretch", key=key)
 
 
-def _data_table(history: pd.DataFrame, unit: str, public: bool) -> pd.DataFrame:
-    """The figures behind a chart as people read them, newest first."""
-    rows = history_frame(history)
-    if public:
-        rows = disclosure.suppress(rows.assign(unit=unit), group=["period"])
-    table = pd.DataFrame({
-        "Period": rows["period_display"],
-        "Breakdown": rows["breakdown"].replace("", "Total"),
-        "Value": [("c" if public and row.get("value_c", False) else format_value(row["value"], unit))
-                  for _, row in rows.iterrows()],
-    })
-    if unit != "count":
-        table["Numerator"] = ["c" if public and c else format_count(v)
-                              for v, c in zip(rows["numerator"], rows.get("numerator_c", [False] * len(rows)))]
-        table["Denominator"] = ["c" if public and c else format_count(v)
-                                for v, c in zip(rows["denominator"], rows.get("denominator_c", [False] * len(rows)))]
-    if unit == "percent":
-        table["95% interval"] = [
-            "" if pd.isna(n) or pd.isna(d) else "{:.1f} to {:.1f}".format(*indicators.wilson_interval(n, d))
-            + (" (small number)" if indicators.is_small_denominator(d, unit) else "")
-            for n, d in zip(rows["numerator"], rows["denominator"])]
-    return table.iloc[::-1].reset_index(drop=True)
-
-
 def indicator_section(data, row: pd.Series, frequency: str, period: Period, public: bool) -> None:
     """One indicator: headline figures, icons, commentary and definition beside its charts and data."""
-    view = app_state.indicator_view(data.ret, data.token, row["indicator_id"], frequency, public,
-                                    *app_state.chart_comparators(data, row["indicator_id"]))
+    view = app_state.indicator_view(data, data.token, row["indicator_id"], frequency, period.label, public,
+                                    app_state.authority_code(data), app_state.neighbour_average(data))
     with st.container(border=True):
         st.subheader(f"{row['title']}", anchor=row["indicator_id"].lower())
         left, right = st.columns([2, 3], gap="large")
@@ -327,7 +303,7 @@ def indicator_section(data, row: pd.Series, frequency: str, period: Period, publ
             st.html(f'<p class="muted" style="font-size:0.95rem">{facts}</p>')
             if row["comparator_note"]:
                 st.caption(row["comparator_note"])
-            comparator_panel(data, row, period)
+            comparator_panel(data, view["comparator"], row["unit"])
         with right:
             names = ["Trend"] + (["Breakdown"] if "breakdown" in view else []) + ["SPC"] + \
                 (["Same month each year"] if "seasonal" in view else []) + ["Data"]
@@ -349,9 +325,7 @@ def indicator_section(data, row: pd.Series, frequency: str, period: Period, publ
                 with tabs["Same month each year"]:
                     _chart(view["seasonal"], f"seasonal_{key}")
             with tabs["Data"]:
-                history = indicators.series(data.ret, row["indicator_id"], frequency,
-                                            app_state.period_table(data.ret, data.token, frequency))
-                st.dataframe(_data_table(history, row["unit"], public), hide_index=True, width="stretch")
+                st.dataframe(view["table"], hide_index=True, width="stretch")
 
 
 def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period, public: bool = False) -> None:
@@ -359,10 +333,9 @@ def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period,
     ids = set(rows["indicator_id"])
     if not {"MFH01", "MFH02"} <= ids:
         return
-    table = app_state.period_table(data.ret, data.token, frequency)
     shown_period = rows.loc[rows["indicator_id"] == "MFH01", "period"].iloc[0]
-    here = table[(table["period"] == shown_period) & table["indicator_id"].str.startswith("MFH")]
-    here = here.assign(unit=here["indicator_id"].map(data.ret.indicators.set_index("indicator_id")["unit"]))
+    here = app_state.period_slice(data.ret, data.token, frequency, shown_period)
+    here = here[here["indicator_id"].str.startswith("MFH")]
     if public:
         here = disclosure.suppress(here, group=["indicator_id", "period"])
 
@@ -454,21 +427,15 @@ def comparator_card_html(latest: pd.Series, unit: str, average: str, region: str
             f"<tbody>{rows}</tbody></table>")
 
 
-def comparator_panel(data, row: pd.Series, period: Period) -> None:
+def comparator_panel(data, latest: pd.Series | None, unit: str) -> None:
     """The latest published comparators for an indicator, with the source named."""
-    table = app_state.comparisons(data.ret, data.token, app_state.authority_code(data))
-    rows = table[(table["indicator_id"] == row["indicator_id"]) & (table["breakdown"] == "")]
-    rows = rows[rows["period"].map(lambda label: parse_period(label).fy_start) <= period.fy_start]
-    if rows.empty:
+    if latest is None:
         return
-    latest = rows.sort_values("period").iloc[-1]
-    region = app_state.region_name(data.token.rsplit(":", 1)[-1],
-                                   data.ret.about.get("region_code") or "E12000008")
-    card = comparator_card_html(latest, row["unit"], app_state.neighbour_average(), region)
-    if not card:
-        return
-    st.html(card)
-    st.caption(f"Source: {latest['source']}. Published figures are for the year to 31 March.")
+    region = app_state.region_name(app_state.store_token(data), data.ret.about.get("region_code") or "E12000008")
+    card = comparator_card_html(latest, unit, app_state.neighbour_average(data), region)
+    if card:
+        st.html(card)
+        st.caption(f"Source: {latest['source']}. Published figures are for the year to 31 March.")
 
 
 def attention_html(rows: pd.DataFrame, public: bool = False) -> str:

@@ -24,7 +24,9 @@ HEADER_SEARCH_ROWS = 10
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?>((?:(?!</c>).)*?)</c>', re.DOTALL)
+# A cell with content; `(?<!/)` skips empty cells written `<c r="A1" s="1"/>`, which have no `</c>`.
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>((?:(?!</c>).)*?)</c>', re.DOTALL)
+_CACHED_VALUE = re.compile(rb"<v(?:\s[^>/]*)?>")  # an opening <v>; openpyxl writes an empty <v /> for none
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -168,7 +170,7 @@ def _formulas_without_values(xml: bytes) -> dict[tuple[int, int], str]:
     found = {}
     for match in _FORMULA_CELL.finditer(xml):
         inner = match[3]
-        if b"<f" in inner and b"<v>" not in inner and b"<v " not in inner and b"<is>" not in inner:
+        if b"<f" in inner and not _CACHED_VALUE.search(inner) and b"<is>" not in inner:
             formula = re.search(rb"<f[^>]*>(.*?)</f>", inner, re.DOTALL)
             text = formula[1].decode("utf-8", "replace") if formula else "(shared formula)"
             found[(int(match[2]) - 1, _column_index(match[1].decode()))] = text

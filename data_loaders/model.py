@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -69,9 +70,9 @@ class PerformanceReturn:
         object.__setattr__(self, "comparators", conform(self.comparators, COMPARATOR_COLUMNS))
         object.__setattr__(self, "commentary", conform(self.commentary, COMMENTARY_COLUMNS))
 
-    @property
+    @cached_property
     def latest_month(self) -> pd.Timestamp | None:
-        """The last month any value covers: the return's "data as at"."""
+        """The last month any value covers: the return's "data as at" (worked out once)."""
         if self.values.empty:
             return None
         ends = [start + pd.DateOffset(months={"month": 1, "quarter": 3, "year": 12}[freq] - 1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,11 +28,16 @@ _NO = {"no", "n", "false", "0", ""}
 
 @dataclass
 class Table:
-    """A sheet's data rows under normalised column names, with spreadsheet row numbers in `row`."""
+    """A sheet's data rows under normalised column names, with spreadsheet row numbers in `row`.
+
+    `problems` are cell problems found while reading (formulas without a saved result): reported
+    with the validation problems rather than instead of them.
+    """
 
     sheet: str
     frame: pd.DataFrame
     headers: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
 
     def column_name(self, column: str) -> str:
         """The column's header as the officer wrote it."""
@@ -67,8 +72,9 @@ def load_return(source, filename: str | None = None, *, catalogue: pd.DataFrame 
         tables = _workbook_tables(read_workbook(data, filename), filename)
     problems = [p for table in tables.values() if isinstance(table, list) for p in table]
     tables = {key: table for key, table in tables.items() if isinstance(table, Table)}
+    read_problems = [p for table in tables.values() for p in table.problems]
     if problems:
-        raise ReturnError(problems)
+        raise ReturnError(problems + read_problems)
 
     if "indicators" in tables:
         indicators, indicator_problems = validate_indicators(tables["indicators"])
@@ -81,15 +87,15 @@ def load_return(source, filename: str | None = None, *, catalogue: pd.DataFrame 
                   "the workbook has no Indicators sheet (the catalogue of indicators)")
         raise ReturnError([Problem(where, None, None, detail)])
     if "values" not in tables:
-        raise ReturnError(indicator_problems + [Problem(filename or "The file", None, None,
-                                                        "the workbook has no Values sheet")])
+        raise ReturnError(read_problems + indicator_problems + [Problem(filename or "The file", None, None,
+                                                                        "the workbook has no Values sheet")])
     values, value_problems = validate_values(tables["values"], indicators, today)
     comparators, comparator_problems = (validate_comparators(tables["comparators"], indicators)
                                         if "comparators" in tables else (None, []))
     commentary, commentary_problems = (validate_commentary(tables["commentary"], indicators)
                                        if "commentary" in tables else (None, []))
     about = read_about(tables["about"]) if "about" in tables else {}
-    problems = indicator_problems + value_problems + comparator_problems + commentary_problems
+    problems = read_problems + indicator_problems + value_problems + comparator_problems + commentary_problems
     if problems:
         raise ReturnError(problems)
     parts = {"indicators": indicators, "values": values, "about": about}
@@ -168,38 +174,30 @@ def _table_from_rows(sheet: str, rows: list[list[object]], required: set[str],
             continue
         positions[name] = position
         headers[name] = str(cell).replace("\ufeff", "").strip()
-    width = len(header)
-    data_rows, row_numbers = [], []
-    for offset, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        cells = [_clean_cell(cell) for cell in (list(row) + [""] * (width - len(row)))]
-        if all(cell is None for cell in cells):
-            continue
-        data_rows.append([cells[positions[name]] if positions[name] < len(cells) else None
-                          for name in positions])
-        row_numbers.append(offset)
+    body = pd.DataFrame(rows[header_at + 1:], dtype=object)
+    body = body.reindex(columns=range(max(len(header), body.shape[1]))).apply(_clean_column)
+    filled = body.notna().any(axis=1)
+    formula_problems = []
     for (row_index, column_index), formula in sorted(formulas.items()):
         names = [name for name, position in positions.items() if position == column_index]
         if row_index > header_at and names:
-            problems.append(Problem(sheet, row_index + 1, headers[names[0]],
-                                    f"the cell holds the formula ={formula} but no saved result: open the "
-                                    "file in Excel so it calculates, then save it again"))
+            formula_problems.append(Problem(sheet, row_index + 1, headers[names[0]],
+                                            f"the cell holds the formula ={formula} but no saved result: open "
+                                            "the file in Excel so it calculates, then save it again"))
     if problems:
-        return problems
-    frame = pd.DataFrame(data_rows, columns=list(positions), dtype=object)
-    frame["row"] = row_numbers
-    return Table(sheet, frame, headers)
+        return problems + formula_problems
+    frame = body.loc[filled, list(positions.values())].set_axis(list(positions), axis=1).reset_index()
+    frame = frame.rename(columns={"index": "row"}).assign(row=lambda table: table["row"] + header_at + 2)
+    return Table(sheet, frame, headers, formula_problems)
 
 
-def _clean_cell(cell: object) -> object:
-    """A cell with blanks as None and text trimmed (non-breaking spaces too)."""
-    if cell is None:
-        return None
-    if isinstance(cell, str):
-        text = cell.replace("\xa0", " ").strip()
-        return text or None
-    if isinstance(cell, float) and np.isnan(cell):
-        return None
-    return cell
+def _clean_column(column: pd.Series) -> pd.Series:
+    """A column of cells with blanks as None and text trimmed (non-breaking spaces too)."""
+    is_text = column.map(type) == str
+    cleaned = column.copy()
+    cleaned[is_text] = column[is_text].str.replace("\xa0", " ").str.strip()
+    blank = cleaned.isna() | (is_text & (cleaned == ""))
+    return cleaned.where(~blank, None)
 
 
 def _text(table: Table, column: str) -> pd.Series:
@@ -211,7 +209,7 @@ def _text(table: Table, column: str) -> pd.Series:
 
 def _cell_text(cell: object) -> str:
     """A cell's text as written: whole-number floats without '.0', dates as ISO."""
-    if cell is None:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):  # melting a wide sheet gives NaN blanks
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
@@ -331,35 +329,46 @@ def _parse_periods(table: Table, column: str, problems: list[Problem]) -> pd.Ser
     return result
 
 
-def _wide_to_long(table: Table) -> Table:
-    """Reshape a wide Values sheet (a column per period) into the long layout."""
-    period_columns = {}
+def _wide_to_long(table: Table) -> tuple[Table | None, list[Problem]]:
+    """Reshape a wide Values sheet (a column per period) into the long layout.
+
+    None when no column is headed by a period; a problem for each heading with a digit in it
+    that is not a period, whose figures would otherwise be dropped unseen.
+    """
+    period_columns, problems = {}, []
     for name, header in table.headers.items():
         try:
             period_columns[name] = parse_period(header)
-        except ValueError:
-            continue
+        except ValueError as error:
+            if name not in ("indicator_id", "breakdown") and re.search(r"\d", header):
+                problems.append(table.problem(None, name, f"the heading is not a period: {error}"))
+    if not period_columns:
+        return None, problems + [table.problem(None, None, "there is no period column, and no column is headed "
+                                                           "by a period such as 2025-04 (one column per month)")]
     id_columns = [name for name in ("indicator_id", "breakdown") if name in table.frame]
-    long = table.frame.melt(id_vars=id_columns + ["row"], value_vars=list(period_columns),
-                            var_name="period_column", value_name="value")
+    long = table.frame[[*id_columns, "row", *period_columns]].melt(
+        id_vars=id_columns + ["row"], var_name="period_column", value_name="value")
     long = long[long["value"].notna()].copy()
     long["period"] = long["period_column"].map(period_columns)
     long["column_header"] = long["period_column"].map(table.headers)
-    return Table(table.sheet, long.drop(columns="period_column").reset_index(drop=True), table.headers)
+    return Table(table.sheet, long.drop(columns="period_column").reset_index(drop=True), table.headers), problems
 
 
 def validate_values(table: Table, indicators: pd.DataFrame,
                     today: dt.date) -> tuple[pd.DataFrame, list[Problem]]:
     """The Values sheet as tidy values, with every value derived or checked, and its problems."""
-    if "period" not in table.frame:
-        table = _wide_to_long(table)
     problems: list[Problem] = []
+    if "period" not in table.frame:
+        table, problems = _wide_to_long(table)
+        if table is None:
+            return pd.DataFrame(), problems
     frame = table.frame
     rows = frame["row"].astype(int)
     if not {"value", "numerator"} & set(frame.columns):
         return pd.DataFrame(), [table.problem(None, None, "there is neither a value nor a numerator column")]
     ids = _text(table, "indicator_id")
-    catalogue = indicators.set_index("indicator_id")
+    # A repeated id is reported on the Indicators sheet; check values against its first row.
+    catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     known = ids.isin(catalogue.index)
     for index in ids.index[~known]:
         message = ("the indicator id is blank" if ids[index] == "" else
@@ -375,9 +384,9 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     aggregations = ids.map(catalogue["aggregation"]).fillna("last")
 
     this_month = Period(today.year, today.month)
-    for index, period in periods.items():
-        if period is None:
-            continue
+    out_of_range = {period for period in periods.dropna().unique()
+                    if period.year < EARLIEST_YEAR or period.start > this_month.start}
+    for index, period in periods[periods.isin(out_of_range)].items():
         if period.year < EARLIEST_YEAR:
             problems.append(table.problem_at(index, "period",
                                           f"{period.label} is before {EARLIEST_YEAR}: check the year"))
@@ -387,9 +396,10 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     frequencies = periods.map(lambda period: period.frequency if period else None)
     usual = (pd.DataFrame({"id": ids, "frequency": frequencies}).dropna()
              .groupby("id")["frequency"].agg(lambda column: column.mode().iloc[0]))
-    for index in frequencies.index[frequencies.notna() & known]:
-        expected = usual.get(ids[index])
-        if expected and frequencies[index] != expected:
+    expected_frequency = ids.map(usual)
+    for index in frequencies.index[frequencies.notna() & known & (frequencies != expected_frequency)]:
+        expected = expected_frequency[index]
+        if expected:
             problems.append(table.problem_at(index, "period",
                                           f"{periods[index].label} is a {frequencies[index]} but "
                                           f"{ids[index]} is reported by {expected}: one indicator's values "

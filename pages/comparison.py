@@ -9,7 +9,7 @@ from data_loaders import load_comparators_map, statistical_neighbour_table
 
 data = app_state.current()
 frequency, period = app_state.selected_period(data)
-store_token = data.token.rsplit(":", 1)[-1]
+store_token = app_state.store_token(data)
 st.title("National comparison")
 components.page_banners(data, app_state.editing_note())
 st.markdown("Published figures from the Department for Education's statutory returns (Explore Education "
@@ -18,7 +18,7 @@ st.markdown("Published figures from the Department for Education's statutory ret
             "is nothing national to compare it with.")
 
 names = {"": "None: a fictional authority (England and region only)"} | app_state.authority_names(store_token)
-saved_code, saved_average = app_state.authority_code(data), app_state.neighbour_average()
+saved_code, saved_average = app_state.authority_code(data), app_state.neighbour_average(data)
 if st.session_state.get("la") not in names:
     st.session_state["la"] = saved_code if saved_code in names else ""
 left, right = st.columns([3, 2])

@@ -15,8 +15,7 @@ committee = st.text_input("Committee", value=data.ret.about.get("committee", "Ch
                           key="pack_committee", max_chars=120)
 if st.button("Make the meeting pack", type="primary", icon=":material/picture_as_pdf:"):
     with st.spinner("Drawing the charts and laying out the pages…"):
-        st.session_state["pack_files"] = app_state.meeting_pack(data.ret, data.token, frequency, period.label,
-                                                                committee, data.is_demo)
+        st.session_state["pack_files"] = app_state.meeting_pack(data, data.token, frequency, period.label, committee)
 files = st.session_state.get("pack_files")
 if files and files["key"] == (data.token, frequency, period.label, committee):
     name = f"performance-pack-{period.label.replace(' ', '-')}"
