@@ -390,19 +390,19 @@ def _published(value: float, symbol: str, unit: str) -> str:
     return "—"
 
 
-def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str) -> str:
+def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str, region: str = "Region") -> str:
     """Published comparators by year: this authority, England, region, neighbours, rank and quartile."""
     body = "".join(
         f"<tr><td>{esc(row.period)}</td><td class='num'>{_published(row.la_value, row.la_symbol, unit)}</td>"
         f"<td class='num'>{_published(row.england, row.england_symbol, unit)}</td>"
         f"<td class='num'>{_published(row.region, row.region_symbol, unit)}</td>"
         f"<td class='num'>{_published(getattr(row, f'sn_{average}'), '', unit)}"
-        f"{'' if pd.isna(row.sn_count) else f' <span class=muted>({int(row.sn_count)} of 10)</span>'}</td>"
+        f"{'' if pd.isna(row.sn_count) or not row.sn_count else f' <span class=muted>({int(row.sn_count)} of 10)</span>'}</td>"
         f"<td class='num'>{'' if pd.isna(row.rank) else f'{int(row.rank)} of {int(row.n_las)}'}</td>"
         f"<td>{esc(row.quartile)}</td></tr>"
         for row in rows.itertuples(index=False))
     return ('<table class="summary"><thead><tr><th scope="col">Year</th><th scope="col" class="num">This authority '
-            '(published)</th><th scope="col" class="num">England</th><th scope="col" class="num">Region</th>'
+            f'(published)</th><th scope="col" class="num">England</th><th scope="col" class="num">{esc(region)}</th>'
             f'<th scope="col" class="num">Statistical neighbours ({average})</th><th scope="col" class="num">Rank</th>'
             f'<th scope="col">Quartile (A best)</th></tr></thead><tbody>{body}</tbody></table>')
 

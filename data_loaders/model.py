@@ -103,7 +103,11 @@ class ReturnError(ValueError):
     """The file cannot be accepted; `.problems` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        sheets: dict[str, int] = {}
+        for problem in problems:
+            sheets.setdefault(problem.sheet, len(sheets))
+        # In reading order: sheet by sheet, then row by row (file-wide problems first).
+        self.problems = sorted(problems, key=lambda problem: (sheets[problem.sheet], problem.row or 0))
         count = len(self.problems)
         head = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {count - 3} more)" if count > 3 else ""

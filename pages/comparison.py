@@ -18,14 +18,19 @@ st.markdown("Published figures from the Department for Education's statutory ret
             "is nothing national to compare it with.")
 
 names = {"": "None: a fictional authority (England and region only)"} | app_state.authority_names(store_token)
+averages = {"mean": "Mean (as DfE's LAIT)", "median": "Median (as DfE's CSC outcomes dashboard)"}
 saved_code, saved_average = app_state.authority_code(data), app_state.neighbour_average(data)
+# Synced with the URL by hand (?la=872&average=median) so a link carries the code, not the label.
 if st.session_state.get("la") not in names:
-    st.session_state["la"] = saved_code if saved_code in names else ""
+    st.session_state["la"] = next(code for code in (st.query_params.get("la"), saved_code, "") if code in names)
+if st.session_state.get("average") not in averages:
+    wanted = st.query_params.get("average")
+    st.session_state["average"] = wanted if wanted in averages else saved_average
 left, right = st.columns([3, 2])
-la_code = left.selectbox("Authority", list(names), key="la", bind="query-params", format_func=names.get)
-average = right.radio("Statistical neighbours' figure", ["mean", "median"], horizontal=True, key="average",
-                      bind="query-params", index=["mean", "median"].index(saved_average),
-                      format_func={"mean": "Mean (as DfE's LAIT)", "median": "Median (as DfE's CSC outcomes dashboard)"}.get)
+la_code = left.selectbox("Authority", list(names), key="la", format_func=names.get)
+average = right.radio("Statistical neighbours' figure", list(averages), horizontal=True, key="average",
+                      format_func=averages.get)
+st.query_params.update(la=la_code, average=average)
 if (la_code, average) != (saved_code, saved_average):
     with st.expander("Make this the authority and neighbour figure for every page and the meeting pack"):
         who = app_state.editor("change the reporting authority")
@@ -41,6 +46,7 @@ if la_code:
             hide_index=True, width="stretch")
 
 table = app_state.comparisons(data.ret, data.token, la_code)
+region = app_state.region_name(store_token, data.ret.about.get("region_code") or "E12000008")
 mapping = load_comparators_map(app_state.COMPARATORS_MAP)
 catalogue = data.ret.indicators.set_index("indicator_id")
 figures = app_state.published_figures(store_token)
@@ -53,7 +59,8 @@ for row in mapping.itertuples(index=False):
         continue
     label = f"{indicator['title']}" + (f": {row.breakdown}" if row.breakdown else "")
     st.subheader(label, anchor=f"{row.indicator_id}-{row.breakdown}".lower().replace(" ", "-"))
-    st.html(components.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"], average))
+    st.html(components.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"], average,
+                                            region))
     st.caption(f"{rows['measure_label'].iloc[0]}. Source: {rows.sort_values('period')['source'].iloc[-1]}."
                + (f" {row.note}" if row.note else ""))
     latest = rows.sort_values("period")["period"].iloc[-1]
