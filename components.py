@@ -215,6 +215,17 @@ def commentary_html(entry: pd.Series | None, label: str = "Commentary") -> str:
             f'{f"<span class=who>{who}</span>" if who else ""}</div>')
 
 
+def small_number_html(row: pd.Series, public: bool = False) -> str:
+    """A warning when a percentage rests on few cases, with its 95% interval (officers' view)."""
+    if public or not indicators.is_small_denominator(row["denominator"], row["unit"]):
+        return ""
+    words = f"Based on only {format_count(row['denominator'])} cases: treat with caution"
+    if row["unit"] == "percent":
+        low, high = indicators.wilson_interval(row["numerator"], row["denominator"])
+        words += f" (95% interval {low:.1f}% to {high:.1f}%)"
+    return f'<div class="muted"><strong>Small number.</strong> {esc(words)}.</div>'
+
+
 def indicator_card_html(row: pd.Series, public: bool = False) -> str:
     """The headline figures of one indicator: value, counts, target, RAG and both comparisons."""
     value, counts = figure_cells(row, public)
@@ -228,6 +239,7 @@ def indicator_card_html(row: pd.Series, public: bool = False) -> str:
         f'<span class="card-value">{esc(value)}</span>'
         f'<span class="card-counts">{esc(counts)}</span>{rag_badge(row["rag"])}</div>'
         '<div class="card-facts">'
+        f'{small_number_html(row, public)}'
         f'<div>{esc(row["period_display"])} · {esc(target)}{esc(tolerance)}</div>'
         f'<div>Since previous period: {direction_html(row["direction"], f"from {previous}" if row["direction"] else "")}</div>'
         f'<div>Since same period last year: '
@@ -446,6 +458,7 @@ def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
     for _, row in rows.iterrows():
         value, counts = figure_cells(row, public)
         reasons = " ".join(f'<span class="reason">{esc(reason)}</span>' for reason in row["reasons"])
+        reasons += " " + spc_badges_html(row.get("variation"), row.get("assurance"))
         entry = row["commentary"]
         words = (commentary_html(entry) if entry is not None else
                  '<div class="needs-words">No explanation yet: officers to add commentary before the meeting.</div>'

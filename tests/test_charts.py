@@ -1,0 +1,132 @@
+"""Chart builders: accessible, explicit scales, comparators only where comparable, specs that validate."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import charts
+import indicators
+from data_loaders import load_return
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo return with its monthly and yearly tables."""
+    ret = load_return(ROOT / "data" / "demo_return.xlsx")
+    return ret, indicators.period_values(ret, "month"), indicators.period_values(ret, "year")
+
+
+def catalogue_row(ret, indicator_id):
+    """A catalogue row with its id, as the app passes it."""
+    row = ret.indicators.set_index("indicator_id").loc[indicator_id].copy()
+    row["indicator_id"] = indicator_id
+    return row
+
+
+def layers(spec: dict) -> list[dict]:
+    """Every layer of a (possibly layered) spec."""
+    return spec.get("layer", [spec])
+
+
+def test_y_domain_keeps_percentages_within_0_to_100_and_counts_from_zero():
+    assert charts.y_domain([95.0, 99.0, 100.0], "percent")[1] == 100.0
+    # 2% to 3%: padding 12% of the 1-point range = 0.12 either side, still above zero
+    assert charts.y_domain([2.0, 3.0], "percent") == pytest.approx([1.88, 3.12])
+    assert charts.y_domain([0.05, 3.0], "percent")[0] == 0.0  # padding would go below zero
+    # 200 to 260 children: padding 0.12 x 60 = 7.2, so 192.8 to 267.2; counts under half the highest start at 0
+    assert charts.y_domain([200, 260], "count") == pytest.approx([192.8, 267.2])
+    assert charts.y_domain([120, 260], "count")[0] == 0.0
+    # 1.5 to 1.9 ratios: 12% padding of the 0.4 range = 0.048 either side
+    assert charts.y_domain([1.5, 1.9], "number", floor_zero=False) == pytest.approx([1.452, 1.948])
+    assert charts.y_domain([], "percent") == [0.0, 100.0]
+
+
+def test_trend_chart_has_description_target_amber_band_and_one_shared_domain(demo):
+    ret, monthly, _ = demo
+    row = catalogue_row(ret, "CSC03")  # target 20, tolerance 2, lower is better: amber band 20 to 22
+    spec = charts.indicator_trend(row, indicators.series(ret, "CSC03", "month", monthly)).to_dict()
+    assert spec["description"].startswith("Re-referrals within 12 months: line chart of 55 periods from April 2022")
+    domains = {json.dumps(layer["encoding"]["y"]["scale"]["domain"]) for layer in layers(spec)
+               if "y" in layer["encoding"] and "scale" in layer["encoding"]["y"]}
+    assert len(domains) == 1, "every layer must share the y domain, or the band drags the axis"
+    band = next(layer for layer in layers(spec) if layer["mark"]["type"] == "rect")
+    data = spec["datasets"][band["data"]["name"]]
+    assert data == [{"low": 20.0, "high": 22.0}]
+    assert any(layer["mark"]["type"] == "rule" for layer in layers(spec))
+
+
+def test_every_colour_scale_is_explicit_so_images_match_the_app(demo):
+    ret, monthly, _ = demo
+    for indicator_id in ("MFH01", "CSC03", "CL02"):
+        built = charts.indicator_charts(catalogue_row(ret, indicator_id),
+                                        indicators.series(ret, indicator_id, "month", monthly),
+                                        indicators.series(ret, indicator_id, "month", monthly))
+        for name in ("trend", "breakdown", "spc", "seasonal"):
+            if name not in built:
+                continue
+            for layer in layers(built[name].to_dict()):
+                for channel in ("color", "fill", "shape", "strokeDash"):
+                    encoding = layer.get("encoding", {}).get(channel)
+                    if encoding and "field" in encoding:
+                        assert "range" in encoding.get("scale", {}), (indicator_id, name, channel)
+
+
+def test_breakdowns_are_told_apart_by_dash_and_shape_not_colour_alone(demo):
+    ret, monthly, _ = demo
+    built = charts.indicator_charts(catalogue_row(ret, "MFH01"), indicators.series(ret, "MFH01", "month", monthly),
+                                    indicators.series(ret, "MFH01", "month", monthly))
+    encodings = [layer["encoding"] for layer in layers(built["breakdown"].to_dict())]
+    assert any("strokeDash" in encoding for encoding in encodings)
+    assert any("shape" in encoding for encoding in encodings)
+
+
+def test_published_counts_are_not_drawn_against_monthly_counts(demo):
+    ret, monthly, yearly = demo
+    points = pd.DataFrame({"period": ["2024-25"], "period_end": [pd.Timestamp(2025, 3, 31)], "series": ["England"],
+                           "value": [632830.0], "source": ["DfE"]})
+    monthly_counts = charts.indicator_trend(catalogue_row(ret, "CSC01"), indicators.series(ret, "CSC01", "month", monthly),
+                                            points).to_dict()
+    assert "632830" not in json.dumps(monthly_counts)
+    yearly_counts = charts.indicator_trend(catalogue_row(ret, "CSC01"), indicators.series(ret, "CSC01", "year", yearly),
+                                           points).to_dict()
+    assert "632830" in json.dumps(yearly_counts)
+    percentage = charts.indicator_trend(catalogue_row(ret, "CSC03"), indicators.series(ret, "CSC03", "month", monthly),
+                                        points.assign(value=22.6)).to_dict()
+    assert "22.6" in json.dumps(percentage)
+
+
+def test_public_charts_blank_small_counts(demo):
+    ret, monthly, _ = demo
+    history = indicators.series(ret, "MFH05", "month", monthly)
+    public = charts.public_history(history, "count")
+    small = history["value"].between(1, 5)
+    assert small.any()
+    assert public.loc[small, "value"].isna().all()
+
+
+def test_spc_needs_13_points_and_skips_rolling_measures(demo):
+    ret, monthly, _ = demo
+    rolling = catalogue_row(ret, "CLA03")
+    result, reason = indicators.spc_chart_data(indicators.series(ret, "CLA03", "month", monthly), rolling)
+    assert result is None and "rolling 12-month" in reason
+    short = indicators.series(ret, "CSC03", "month", monthly).head(12)
+    result, reason = indicators.spc_chart_data(short[short["breakdown"] == ""], catalogue_row(ret, "CSC03"))
+    assert result is None and "Not enough points for SPC" in reason
+    built = charts.indicator_charts(catalogue_row(ret, "CSC03"), indicators.series(ret, "CSC03", "month", monthly),
+                                    indicators.series(ret, "CSC03", "month", monthly))
+    colours = json.dumps(built["spc"].to_dict())
+    assert "#A6A6A6" in colours or "#00B0F0" in colours or "#E46C0A" in colours
+
+
+def test_seasonal_chart_has_a_line_per_financial_year_april_to_march(demo):
+    ret, monthly, _ = demo
+    built = charts.indicator_charts(catalogue_row(ret, "MFH01"), indicators.series(ret, "MFH01", "month", monthly),
+                                    indicators.series(ret, "MFH01", "month", monthly))
+    spec = built["seasonal"].to_dict()
+    assert spec["encoding"]["x"]["sort"] == charts.MONTH_ORDER
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
