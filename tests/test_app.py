@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -10,8 +12,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import disclosure
+import exports
 import indicators
 from data_loaders import load_return
+from periods import parse_period
+from pypdf import PdfReader
 from store import Store
 from units import format_value
 
@@ -258,3 +263,67 @@ def test_needs_attention_flags_red_without_commentary(demo):
                                                 indicator_id=row["indicator_id"]) is None]
     assert unexplained, "the demo keeps some red indicators without commentary"
     assert page.count("No explanation yet") == len(unexplained)
+
+
+SHARED = ROOT.parent / "shared" / "data" / "ssda903_fake"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="the shared fake SSDA903 tables are not beside the repo")
+def test_child_level_upload_keeps_only_aggregates(tmp_path):
+    store = saved_store(tmp_path)
+    data = (SHARED / "missing.csv").read_bytes()
+    lines = data.decode("utf-8").splitlines()[1:]
+    children = {line.split(",")[0] for line in lines}
+    births = {line.split(",")[1] for line in lines}
+    assert all(mentions(data.decode(), reference) for reference in children | births)  # the check can see them
+    at = open_page(started(), "pages/upload.py")
+    at.radio(key="upload_kind").set_value("ssda903_missing").run()
+    at.file_uploader[0].set_value(("missing.csv", data, "text/csv")).run()
+    assert "passed every check" in at.success[0].value
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception
+    versions = store.versions()
+    assert len(versions) == 2 and versions.iloc[0]["source_kind"] == "child_level"
+    store.close()
+    dump = sqlite_dump(tmp_path / "store.sqlite")
+    leaked = [reference for reference in children | births if mentions(dump, reference)]
+    assert leaked == [], "child references or dates of birth reached the store"
+    ret = Store(f"sqlite:///{tmp_path / 'store.sqlite'}").current_return()
+    november = ret.values[(ret.values["indicator_id"] == "MFH01") & (ret.values["period"] == "2017-11")]
+    # November 2017 in the fake table: 4 missing (M) and 4 away (A) incidents, one child with one of each
+    assert dict(zip(november["breakdown"], november["value"])) == {"": 8.0, "Missing": 4.0,
+                                                                    "Away without authorisation": 4.0}
+    pack = exports.build_pack(ret, "month", parse_period("2017-11"), "Committee", "Data as at November 2017")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(exports.pack_pdf(pack))).pages)
+    book = openpyxl.load_workbook(io.BytesIO(exports.pack_workbook(pack)))
+    cells = " ".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
+    assert [reference for reference in children | births if mentions(text, reference) or mentions(cells, reference)] == []
+
+
+def mentions(text: str, reference: str) -> bool:
+    """True when `reference` appears as a whole token (not inside a longer number or a hash)."""
+    return re.search(rf"(?<![0-9A-Za-z]){re.escape(reference)}(?![0-9A-Za-z])", text) is not None
+
+
+def sqlite_dump(path: Path) -> str:
+    """Every stored cell of every table of a SQLite file as text, except row ids and keys to them."""
+    connection = sqlite3.connect(path)
+    cells = []
+    for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')
+                   if row[1] not in ("id", "version_id") and not row[5]]
+        for row in connection.execute(f'SELECT {", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)} FROM "{table}"'):
+            cells += [cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell) for cell in row]
+    connection.close()
+    return "\n".join(cells)
+
+
+def test_explore_plots_chosen_indicators_together_with_a_table():
+    at = open_page(started(), "pages/explore.py")
+    assert at.multiselect(key="explore").value == ["EH01", "EH02"]
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "EH01 Requests for Early Help support" in spec and "EH02 Early Help assessments completed" in spec
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Period", "EH01 Requests for Early Help support", "EH02 Early Help assessments completed"]
+    assert table["Period"].iloc[0] == "October 2026"
