@@ -177,11 +177,12 @@ def series(ret: PerformanceReturn, indicator_id: str, frequency: str,
 
 
 def _worsening_run(history: pd.DataFrame, polarity: str, unit: str) -> int:
-    """How many consecutive periods up to the latest were each worse than the one before."""
+    """How many consecutive periods up to the latest were each worse than the one before (a gap ends the run)."""
     run = 0
-    numbers = history["value"].tolist()
-    for newer, older in zip(reversed(numbers), list(reversed(numbers))[1:]):
-        if direction(newer, older, polarity, unit) != "worsening":
+    newest_first = list(zip(history["period"], history["value"]))[::-1]
+    for (newer_label, newer), (older_label, older) in zip(newest_first, newest_first[1:]):
+        if parse_period(newer_label).shift(-1).label != older_label \
+                or direction(newer, older, polarity, unit) != "worsening":
             break
         run += 1
     return run
@@ -269,10 +270,10 @@ def _row_for(history: pd.DataFrame, period: Period):
 
 def commentary_for(commentary: pd.DataFrame, period: Period, indicator_id: str = "",
                    dashboard: str = "") -> pd.Series | None:
-    """The narrative written for `period`, else the latest written for an earlier period.
+    """The narrative written for `period`, else for the narrowest period including its end, else the latest before.
 
-    Commentary for a quarter still shows when members look at one of its months, labelled
-    with the period it was written for (`period_display`).
+    Commentary for a quarter still shows when members look at one of its months (and after,
+    until newer is written), labelled with the period it was written for (`period_display`).
     """
     if indicator_id:
         rows = commentary[commentary["indicator_id"] == indicator_id]
@@ -286,11 +287,15 @@ def commentary_for(commentary: pd.DataFrame, period: Period, indicator_id: str =
     if not exact.empty:
         chosen = exact.iloc[-1]
     else:
-        ends = rows["period"].map(lambda label: own[label].end_month)
-        earlier = rows[ends <= period.end_month]
-        if earlier.empty:
+        months = rows["period"].map(lambda label: own[label].months())
+        begun = [index for index in rows.index if months[index][0] <= period.end_month]
+        if not begun:
             return None
-        chosen = earlier.loc[ends[earlier.index].sort_values(kind="stable").index[-1]]
+        including = [index for index in begun if months[index][-1] >= period.end_month]
+        if including:
+            chosen = rows.loc[sorted(including, key=lambda index: -len(months[index]))[-1]]
+        else:
+            chosen = rows.loc[sorted(begun, key=lambda index: months[index][-1])[-1]]
     entry = chosen.copy()
     entry["period_display"] = own[entry["period"]].display()
     return entry

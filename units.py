@@ -20,7 +20,7 @@ def round_half_away(values, decimals: int):
     """
     array = np.asarray(values, dtype="float64")
     scaled = np.round(np.abs(array) * 10.0 ** decimals, 6)
-    rounded = np.sign(array) * np.floor(scaled + 0.5) / 10.0 ** decimals
+    rounded = np.sign(array) * np.floor(scaled + 0.5) / 10.0 ** decimals + 0.0  # + 0.0: -0.0 shows as 0.0
     if isinstance(values, pd.Series):
         return pd.Series(rounded, index=values.index, name=values.name)
     return float(rounded) if np.ndim(rounded) == 0 else rounded

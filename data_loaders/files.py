@@ -20,6 +20,8 @@ from data_loaders.model import Problem, ReturnError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 400 * 1024 * 1024
+MAX_SHEET_CELLS = 2_000_000  # calamine lays a sheet out as a full grid: 2 million cells take about 100 MB
+MAX_COLUMNS = 16_384  # the most a spreadsheet holds (column XFD)
 HEADER_SEARCH_ROWS = 10
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -27,6 +29,14 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # A cell with content; `(?<!/)` skips empty cells written `<c r="A1" s="1"/>`, which have no `</c>`.
 _FORMULA_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>((?:(?!</c>).)*?)</c>', re.DOTALL)
 _CACHED_VALUE = re.compile(rb"<v(?:\s[^>/]*)?>")  # an opening <v>; openpyxl writes an empty <v /> for none
+# For a sheet's extent: tags of cells holding something, with their reference; every cell tag and
+# every reference (a cell written without one follows the cell before); row tags and their numbers.
+_FILLED_CELL_REFERENCE = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br\s*=\s*["\']\$?([A-Za-z]{1,3})\$?(\d{1,9})["\'][^>]*(?<!/)>')
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL_REFERENCE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br\s*=\s*["\']')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br\s*=\s*["\'](\d{1,9})["\']')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
@@ -102,14 +112,37 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv_rows(data: bytes) -> list[list[object]]:
-    """The rows of a CSV file as text cells."""
+def read_csv_rows(data: bytes, filename: str = "") -> list[list[object]]:
+    """The rows of a CSV file as text cells, or ReturnError for a line no spreadsheet would write.
+
+    Strict quoting, so a quote left open is reported instead of swallowing every later row.
+    """
     text = decode_text(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    rows: list[list[object]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), dialect, doublequote=True, strict=True):
+            if len(row) > MAX_COLUMNS:
+                raise ReturnError([Problem(filename or "The file", len(rows) + 1, None,
+                                           f"the row has {len(row):,} columns, more than a spreadsheet "
+                                           f"holds ({MAX_COLUMNS:,})")])
+            rows.append(row)
+    except csv.Error as error:
+        raise ReturnError([Problem(filename or "The file", len(rows) + 1, None, _csv_problem(error))])
+    return rows
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What a CSV reading error means to an officer."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {csv.field_size_limit():,} characters: is a quote (\") left open?"
+    if "unexpected end of data" in text:
+        return "a quote (\") is opened but never closed, so the rest of the file would be one cell"
+    return f"the line cannot be read as CSV ({text}): check its quotes (\")"
 
 
 def read_workbook(data: bytes, filename: str) -> dict[str, RawSheet]:
@@ -133,13 +166,14 @@ def read_workbook(data: bytes, filename: str) -> dict[str, RawSheet]:
         sheet_paths = _sheet_xml_paths(archive)
         sheets = {}
         for name in book.sheet_names:
+            xml = archive.read(sheet_paths[name])  # a KeyError (no such part) is reported below
+            _check_extent(name, xml)  # before calamine lays the sheet out as a grid
             sheet = book.get_sheet_by_name(name)
-            xml_path = sheet_paths.get(name)
             sheets[normalise_name(name)] = RawSheet(
                 name=name,
-                rows=sheet.to_python(skip_empty_area=False),
+                rows=_with_error_values(sheet.to_python(skip_empty_area=False), xml),
                 merged=list(sheet.merged_cell_ranges or []),
-                formulas_without_values=_formulas_without_values(archive.read(xml_path)) if xml_path else {},
+                formulas_without_values=_formulas_without_values(xml),
             )
         return sheets
     except ReturnError:
@@ -148,6 +182,43 @@ def read_workbook(data: bytes, filename: str) -> dict[str, RawSheet]:
         raise ReturnError([Problem(where, None, None,
                                    f"the workbook could not be read ({type(error).__name__}): "
                                    "open it in Excel and save it again as .xlsx")])
+
+
+def _sheet_extent(xml: bytes) -> tuple[int, int]:
+    """The most rows and columns a sheet's cells can span, read from its XML without laying it out.
+
+    A cell or row written without a reference follows the one before it, so each such tag
+    may add one row or column.
+    """
+    placed = _FILLED_CELL_REFERENCE.findall(xml)
+    row_numbers = [int(number) for number in _ROW_NUMBER.findall(xml)]
+    unplaced_rows = len(_ROW_TAG.findall(xml)) - len(row_numbers)
+    unplaced_cells = len(_CELL_TAG.findall(xml)) - len(_CELL_REFERENCE.findall(xml))
+    rows = max([int(row) for _, row in placed] + row_numbers, default=0) + unplaced_rows
+    columns = max((_column_index(letters.decode().upper()) + 1 for letters, _ in placed), default=0) + unplaced_cells
+    return rows, columns
+
+
+def _check_extent(name: str, xml: bytes) -> None:
+    """Raise ReturnError when a sheet spans more cells than can safely be read (a stray far-off entry)."""
+    rows, columns = _sheet_extent(xml)
+    if rows * columns > MAX_SHEET_CELLS:
+        raise ReturnError([Problem(name, None, None,
+                                   f"the sheet reaches cell {column_letter(columns - 1)}{rows}, a grid of "
+                                   f"{rows * columns:,} cells (the most is {MAX_SHEET_CELLS:,}): delete the "
+                                   "rows and columns beyond your data, then save it again")])
+
+
+def _with_error_values(rows: list[list[object]], xml: bytes) -> list[list[object]]:
+    """The rows with Excel error cells (#DIV/0!, #N/A...) as their text: calamine reads them as blank."""
+    if b't="e"' not in xml:
+        return rows
+    for match in _FORMULA_CELL.finditer(xml):
+        value = re.search(rb"<v>([^<]+)</v>", match[3])
+        row, column = int(match[2]) - 1, _column_index(match[1].decode())
+        if b't="e"' in xml[match.start():match.start(3)] and value and row < len(rows) and column < len(rows[row]):
+            rows[row][column] = value[1].decode("utf-8", "replace")
+    return rows
 
 
 def _sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
