@@ -266,10 +266,10 @@ ASSURANCE_BADGES = {
 def spc_badges_html(variation: str | None, assurance: str | None) -> str:
     """Making Data Count variation and assurance icons as labelled badges with their meaning on hover."""
     parts = []
-    if variation:
+    if isinstance(variation, str):
         css, words = VARIATION_BADGES[variation]
         parts.append(f'<span class="spc {css}" title="{esc(spc.VARIATION_TEXT[variation])}">Variation: {esc(words)}</span>')
-    if assurance:
+    if isinstance(assurance, str):
         css, words = ASSURANCE_BADGES[assurance]
         parts.append(f'<span class="spc {css}" title="{esc(spc.ASSURANCE_TEXT[assurance])}">Assurance: {esc(words)}</span>')
     return "".join(parts)

@@ -81,8 +81,10 @@ def suppress(frame: pd.DataFrame, group: list[str] | None = None) -> pd.DataFram
 def suppress_summary(summary: pd.DataFrame) -> pd.DataFrame:
     """A summary table fit for public view: current, previous and last year's figures suppressed."""
     out = suppress(summary)
-    for column in ("previous_value", "last_year_value"):
-        small = (summary["unit"] == "count") & is_small(summary[column])
-        out[column] = summary[column].where(~small)
-        out[f"{column}_c"] = small
+    for when in ("previous", "last_year"):
+        earlier = primary(pd.DataFrame({"unit": summary["unit"], "value": summary[f"{when}_value"],
+                                        "numerator": summary.get(f"{when}_numerator", np.nan),
+                                        "denominator": summary.get(f"{when}_denominator", np.nan)}))
+        out[f"{when}_value"] = summary[f"{when}_value"].where(~earlier["value_c"])
+        out[f"{when}_value_c"] = earlier["value_c"]
     return out

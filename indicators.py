@@ -220,8 +220,10 @@ def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None)
         "source": indicator.source, "rolling_12_months": indicator.rolling_12_months,
         "period": chosen.label if chosen else "", "period_display": chosen.display() if chosen else "",
         "complete": False, "value": np.nan, "numerator": np.nan, "denominator": np.nan,
-        "previous_period": "", "previous_value": np.nan, "direction": "",
-        "last_year_period": "", "last_year_value": np.nan, "last_year_direction": "", "worsening_run": 0,
+        "previous_period": "", "previous_value": np.nan, "previous_numerator": np.nan,
+        "previous_denominator": np.nan, "direction": "",
+        "last_year_period": "", "last_year_value": np.nan, "last_year_numerator": np.nan,
+        "last_year_denominator": np.nan, "last_year_direction": "", "worsening_run": 0,
     }
     current = _current_row(history, chosen)
     if current is not None:
@@ -236,11 +238,13 @@ def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None)
             previous_period=own.shift(-1).label, last_year_period=own.same_period_last_year().label,
         )
         if previous is not None:
-            row.update(previous_value=previous["value"],
+            row.update(previous_value=previous["value"], previous_numerator=previous["numerator"],
+                       previous_denominator=previous["denominator"],
                        direction=direction(current["value"], previous["value"], indicator.polarity,
                                            indicator.unit))
         if last_year is not None:
-            row.update(last_year_value=last_year["value"],
+            row.update(last_year_value=last_year["value"], last_year_numerator=last_year["numerator"],
+                       last_year_denominator=last_year["denominator"],
                        last_year_direction=direction(current["value"], last_year["value"],
                                                      indicator.polarity, indicator.unit))
         upto_here = history[history["period_start"] <= current["period_start"]]

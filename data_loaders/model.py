@@ -72,10 +72,17 @@ class PerformanceReturn:
 
     @cached_property
     def latest_month(self) -> pd.Timestamp | None:
-        """The last month any value covers: the return's "data as at" (worked out once)."""
+        """The return's "data as at": the latest month with a monthly figure (worked out once).
+
+        Only when an indicator is reported by quarter or year alone does a period's last month
+        count, so an annual figure for the year in progress cannot push "data as at" into the future.
+        """
         if self.values.empty:
             return None
-        ends = [start + pd.DateOffset(months={"month": 1, "quarter": 3, "year": 12}[freq] - 1)
+        monthly = self.values.loc[self.values["frequency"] == "month", "period_start"]
+        if not monthly.empty:
+            return monthly.max()
+        ends = [start + pd.DateOffset(months={"quarter": 3, "year": 12}[freq] - 1)
                 for start, freq in self.values[["period_start", "frequency"]]
                 .drop_duplicates().itertuples(index=False)]
         return max(ends)

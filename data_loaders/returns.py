@@ -438,7 +438,7 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     for index in values.index[is_percent & (values > 100)]:
         problems.append(table.problem_at(index, "value",
                                       f"{values[index]:g} is more than 100 for a percentage"))
-    for index in numerators.index[is_percent & (numerators > denominators)]:
+    for index in numerators.index[is_percent & (denominators > 0) & (numerators > denominators)]:
         problems.append(table.problem_at(index, "numerator",
                                       f"the numerator {numerators[index]:g} is larger than the denominator "
                                       f"{denominators[index]:g} for a percentage"))
@@ -464,7 +464,12 @@ def validate_values(table: Table, indicators: pd.DataFrame,
                                           f"{values[index]:g} does not match the numerator and denominator, "
                                           f"which give {worked[index]:g}"))
     final = values.where(values.notna(), derived)
-    for index in final.index[final.isna() & known & ~zero]:
+    unreadable = pd.Series(False, index=frame.index)
+    for column in ("numerator", "denominator", "value"):
+        if column in frame:
+            unreadable |= frame[column].notna() & {"numerator": numerators, "denominator": denominators,
+                                                   "value": values}[column].isna()
+    for index in final.index[final.isna() & known & ~zero & ~unreadable]:
         if is_count[index] or numerators.isna()[index]:
             message = "no value: give the value, or the numerator and denominator"
         else:

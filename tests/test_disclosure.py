@@ -135,3 +135,17 @@ def test_suppress_summary_withholds_small_previous_and_last_year_counts():
 def test_the_footnote_explains_the_symbol():
     assert FOOTNOTE.startswith("c = a number from 1 to 5")
     assert SYMBOL == "c"
+
+
+def test_public_summary_withholds_an_earlier_percentage_resting_on_a_small_count():
+    # Last month 3 of 80 care leavers were in bed and breakfast: 3.75% would reveal the 3.
+    # A year ago 12 of 80 (15.0%) is safe; this month 0 of 80 (zero is never suppressed).
+    summary = pd.DataFrame([{
+        "unit": "percent", "value": 0.0, "numerator": 0.0, "denominator": 80.0,
+        "previous_value": 3.75, "previous_numerator": 3.0, "previous_denominator": 80.0,
+        "last_year_value": 15.0, "last_year_numerator": 12.0, "last_year_denominator": 80.0,
+    }])
+    public = suppress_summary(summary)
+    assert public["previous_value_c"].tolist() == [True] and public["previous_value"].isna().all()
+    assert public["last_year_value_c"].tolist() == [False] and public["last_year_value"].tolist() == [15.0]
+    assert public["value"].tolist() == [0.0]

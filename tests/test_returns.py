@@ -249,12 +249,10 @@ def test_values_disagreeing_at_display_precision_are_reported(row, message):
      ["Values row 2, column period: 2026-27 Q1 is in the future"]),
     (["A", "1999-12", 1, 2, None, None],
      ["Values row 2, column period: 1999-12 is before 2000: check the year"]),
-    (["A", "2025-08", "n/a", 80, None, None],  # kept and reported; the row then has no value either
-     ["Values row 2, column numerator: 'n/a' is not a number",
-      "Values row 2, column value: no value: give the value, or the numerator and denominator"]),
+    (["A", "2025-08", "n/a", 80, None, None],  # kept and reported, once: not again as "no value"
+     ["Values row 2, column numerator: 'n/a' is not a number"]),
     (["A", "2025-08", 5, dt.datetime(2025, 4, 1), None, None],  # a date typed where a count belongs
-     ["Values row 2, column denominator: '2025-04-01' is not a number",
-      "Values row 2, column value: no value: a numerator needs its denominator (or give the value)"]),
+     ["Values row 2, column denominator: '2025-04-01' is not a number"]),
     (["A", "2025-08", None, None, None, None],
      ["Values row 2, column value: no value: give the value, or the numerator and denominator"]),
     (["A", "2025-08", 5, None, None, None],
@@ -483,7 +481,6 @@ def test_wide_values_sheet_problems_name_the_periods_column():
     }))
     assert found == sorted([
         "Values row 2, column 2025-05: 'x' is not a number",
-        "Values row 2, column 2025-05: no value: give the value, or the numerator and denominator",
         "Values row 4, column indicator_id: the indicator id is blank",
         # A wide sheet holds values only, so an indicator that adds numerators up cannot be given in it.
         "Values row 3, column numerator: S adds up over months (sum), so each row needs its numerator and "
@@ -531,7 +528,6 @@ def test_csv_problems_are_located_by_line_and_header_as_written():
     assert problems(csv, "values.csv", catalogue=catalogue) == sorted([
         "values.csv row 4, column Indicator ID: unknown indicator 'B': it is not on the Indicators sheet",
         "values.csv row 3, column Numerator: 'n/a' is not a number",
-        "values.csv row 3, column Value: no value: give the value, or the numerator and denominator",
     ])
 
 
