@@ -20,6 +20,7 @@ PREVIEW_COLUMNS = [*VALUE_KEY, "status",
                    *(f"{age}_{number}" for number in COMPARED_NUMBERS for age in ("old", "new")),
                    "is_past_period"]
 RELATIVE_TOLERANCE = 1e-9
+STATUS_ORDER = ("revised", "no longer current", "removed", "new", "unchanged")  # display order
 _MONTHS_AFTER_START = {"month": 0, "quarter": 2, "year": 11}
 
 
@@ -91,10 +92,7 @@ def compare_returns(older: PerformanceReturn | None, newer: PerformanceReturn | 
 def change_counts(preview: pd.DataFrame) -> dict[str, int]:
     """How many rows of a preview or comparison have each status, in display order."""
     counts = preview["status"].value_counts()
-    return {status: int(counts[status]) for status in _STATUS_ORDER if status in counts}
-
-
-_STATUS_ORDER = ("revised", "no longer current", "removed", "new", "unchanged")
+    return {status: int(counts[status]) for status in STATUS_ORDER if status in counts}
 
 
 def _value_changes(old: PerformanceReturn, new: PerformanceReturn,
@@ -123,7 +121,7 @@ def _value_changes(old: PerformanceReturn, new: PerformanceReturn,
         **{f"{age}_{n}": merged[f"{n}_{age}"].astype("float64")
            for n in numbers for age in ("old", "new")},
         "is_past_period": is_past.astype("bool"),
-        "_order": status.map(_STATUS_ORDER.index),
+        "_order": status.map(STATUS_ORDER.index),
         "_period_end": period_end,
     })[PREVIEW_COLUMNS + ["_order", "_period_end"]]
     return out.sort_values(["_order", "is_past_period", "indicator_id", "_period_end", "period",

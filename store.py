@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,14 +129,19 @@ class Store:
 
     def __init__(self, url: str):
         self.url = _with_psycopg(url)
-        self.engine = create_engine(self.url, pool_pre_ping=True)
+        # hide_parameters: error messages and logs never carry row contents.
+        self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if not self.is_postgres:
             _configure_sqlite(self.engine)
         self._writer = self.engine.execution_options(store_write=True)
         self._reader = self.engine.execution_options(
             isolation_level="REPEATABLE READ") if self.is_postgres else self.engine
-        self._create_schema()
+        try:
+            self._create_schema()
+        except Exception:
+            self.close()  # no pooled connection is left for the garbage collector
+            raise
 
     @classmethod
     def from_settings(cls, secrets: Mapping | None = None, env: Mapping | None = None,
@@ -340,23 +347,38 @@ def _with_psycopg(url: str) -> str:
 
 
 def _configure_sqlite(engine) -> None:
-    """WAL, a busy timeout, foreign keys, full sync, and `BEGIN IMMEDIATE` for writes."""
+    """A busy timeout, WAL, foreign keys, full sync, and `BEGIN IMMEDIATE` for writes."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy's BEGIN below start transactions
-        for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "journal_mode = WAL",
-                       "foreign_keys = ON", "synchronous = FULL"):
-            try:
-                dbapi_connection.execute(f"PRAGMA {pragma}")
-            except Exception:
-                import sys; print("DEBUG pragma failed:", pragma, file=sys.stderr); raise
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _switch_to_wal(dbapi_connection)
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        dbapi_connection.execute("PRAGMA synchronous = FULL")  # a saved upload survives power loss
 
     @event.listens_for(engine, "begin")
     def on_begin(conn) -> None:
         # A writer takes the write lock up front, so writers queue instead of failing midway.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("store_write")
                              else "BEGIN")
+
+
+def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:
+    """Put the database in WAL mode, retrying within the busy timeout.
+
+    Processes opening a new database file at the same moment can get "database is locked"
+    from this pragma straight away, without SQLite applying the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _check_version(kind: str, source_kind: str, mode: str, ret: PerformanceReturn | None) -> None:

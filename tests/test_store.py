@@ -278,6 +278,19 @@ def test_return_as_of_folds_only_versions_up_to_it(store):
         store.return_as_of(99)
 
 
+def test_return_as_of_shows_only_commentary_edits_saved_by_then(store):
+    first = save(store, APRIL_MAY)
+    store.save_commentary(indicator_id="A", dashboard="", period="2025-05", text="Edited later", author="Bea")
+    assert store.return_as_of(first).commentary["text"].tolist() == ["Up in May"]
+    assert store.current_return().commentary["text"].tolist() == ["Edited later"]
+
+
+@pytest.mark.parametrize("read", ["original", "version_return", "return_as_of"])
+def test_reading_an_unknown_version_is_refused_plainly(store, read):
+    with pytest.raises(ValueError, match="^There is no version 5.$"):
+        getattr(store, read)(5)
+
+
 # --- commentary, settings, EES --------------------------------------------------------------
 
 def test_commentary_edits_overlay_the_return_and_keep_history(store):
