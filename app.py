@@ -34,16 +34,18 @@ else:
     navigation = st.navigation({"Report": REPORT + [present], "Officers": OFFICERS})
     data = app_state.current()
     with st.sidebar:
+        app_state.adopt_link_frequency()
         st.radio("View figures by", FREQUENCIES, key="freq", bind="query-params", horizontal=True,
                  format_func=app_state.FREQUENCY_LABELS.get,
                  help="Quarters and years are financial (April to March).")
         frequency = st.session_state.get("freq") or "month"
         choices = [period.label for period in indicators.available_periods(data.ret, frequency)]
         if st.session_state.get("period") not in choices:
-            st.session_state["period"] = choices[0] if choices else None
+            st.session_state["period"] = app_state.linked_period(frequency, choices)
         st.selectbox("Period", choices, key="period", bind="query-params",
                      format_func=lambda label: parse_period(label).display())
         st.caption(components.data_as_at(data.ret.latest_month))
         if st.button("Open committee mode", icon=":material/slideshow:", help="Full screen, large type, for the projector"):
+            st.session_state["committee_view"] = {"freq": frequency, "period": st.session_state["period"]}
             st.switch_page(present, query_params={"view": "present"})
 navigation.run()

@@ -148,6 +148,22 @@ def link_params(frequency: str, period: Period, **extra: str) -> dict[str, str]:
     return {"freq": FREQUENCY_LABELS[frequency], "period": period.display(), **extra}
 
 
+def adopt_link_frequency() -> None:
+    """Accept `?freq=quarter` (the code, as committee mode and older links write it) on first load."""
+    wanted = st.query_params.get("freq", "").lower()
+    if "freq" not in st.session_state and wanted in FREQUENCY_LABELS:
+        st.session_state["freq"] = wanted
+
+
+def linked_period(frequency: str, choices: list[str]) -> str | None:
+    """The period a link asks for (`2026-27 Q2`, `2026-09` or `Q2 2026-27`), else the latest."""
+    try:
+        wanted = parse_period(st.query_params.get("period", "")).containing(frequency).label
+    except ValueError:
+        wanted = None
+    return wanted if wanted in choices else (choices[0] if choices else None)
+
+
 def selected_period(data: Current) -> tuple[str, Period | None]:
     """The frequency and period chosen in the shared filters (the latest when none is chosen)."""
     frequency = st.session_state.get("freq") or "month"

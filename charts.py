@@ -414,7 +414,7 @@ def indicator_charts(indicator, history: pd.DataFrame, monthly: pd.DataFrame,
 def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
               height: int = 110) -> alt.TopLevelMixin:
     """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
-    data = history_frame(history).dropna(subset=["value"]).tail(13)
+    data = history_frame(history).tail(13)  # suppressed months stay as gaps, never joined across
     data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))
     numbers = list(data["value"]) + ([target] if target is not None and not pd.isna(target) else [])
     scale = alt.Scale(domain=y_domain(numbers, unit), nice=False)

@@ -19,11 +19,10 @@ from charts import history_frame
 
 from data_loaders import SYMBOL_MEANINGS
 from periods import Period, parse_period
-from units import counts_text, format_count, format_value
+from units import counts_text, format_count, format_value, format_value_parts
 
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "no target": "No target", "no data": "No data"}
 RAG_SYMBOLS = {"red": "✖", "amber": "▲", "green": "✔", "no target": "–", "no data": "?"}
-ARROWS = {"improving": "↑", "worsening": "↓", "up": "↑", "down": "↓", "no change": "→"}
 
 CSS = """
 <style>
@@ -98,15 +97,21 @@ def rag_badge(rag: str, count: int | None = None) -> str:
             f"{esc(text)}</span>")
 
 
-def direction_html(direction: str, compared_with: str = "") -> str:
+def direction_html(direction: str, moved: str, compared_with: str = "") -> str:
     """An arrow for which way the figure moved and a word for whether that is better or worse."""
     if not direction:
         return '<span class="muted">no earlier figure</span>'
-    words = {"improving": "Improving", "worsening": "Worsening", "up": "Up", "down": "Down",
-             "no change": "No change"}[direction]
+    arrow, word = indicators.change_words(direction, moved).split(" ", 1)
     suffix = f' <span class="muted">{esc(compared_with)}</span>' if compared_with else ""
-    return (f'<span class="dir dir-{direction.replace(" ", "-")}"><span aria-hidden="true">'
-            f"{ARROWS[direction]}</span> {words}</span>{suffix}")
+    return (f'<span class="dir dir-{direction.replace(" ", "-")}"><span aria-hidden="true">{arrow}</span> '
+            f"{esc(word)}</span>{suffix}")
+
+
+def changes_html(row: pd.Series, previous: str, last_year: str) -> tuple[str, str]:
+    """The change since the previous period and since the same period last year, with the earlier figures."""
+    return (direction_html(row["direction"], row["movement"], f"from {previous}" if row["direction"] else ""),
+            direction_html(row["last_year_direction"], row["last_year_movement"],
+                           f"from {last_year}" if row["last_year_direction"] else ""))
 
 
 def months_behind(latest: pd.Timestamp | None, today: dt.date | None = None) -> int:
@@ -187,6 +192,7 @@ def summary_table_html(rows: pd.DataFrame, caption: str, public: bool = False) -
                     else format_value(row["previous_value"], row["unit"]))
         last_year = ("c" if public and row.get("last_year_value_c", False)
                      else format_value(row["last_year_value"], row["unit"]))
+        since_previous, since_last_year = changes_html(row, previous, last_year)
         body.append(
             "<tr>"
             f'<td>{esc(row["title"])} <span class="muted">({esc(row["indicator_id"])})</span>{partial}</td>'
@@ -194,8 +200,8 @@ def summary_table_html(rows: pd.DataFrame, caption: str, public: bool = False) -
             f'<td class="num">{esc(counts)}</td>'
             f'<td class="num">{esc(target)}</td>'
             f'<td>{rag_badge(row["rag"])}</td>'
-            f'<td>{direction_html(row["direction"], f"from {previous}" if row["direction"] else "")}</td>'
-            f'<td>{direction_html(row["last_year_direction"], f"from {last_year}" if row["last_year_direction"] else "")}</td>'
+            f'<td>{since_previous}</td>'
+            f'<td>{since_last_year}</td>'
             "</tr>")
     return ('<table class="summary">'
             f"<caption>{esc(caption)}</caption>"
@@ -234,6 +240,7 @@ def indicator_card_html(row: pd.Series, public: bool = False) -> str:
                  if not pd.isna(row["amber_tolerance"]) and not pd.isna(row["target"]) else "")
     previous = "c" if public and row.get("previous_value_c", False) else format_value(row["previous_value"], row["unit"])
     last_year = "c" if public and row.get("last_year_value_c", False) else format_value(row["last_year_value"], row["unit"])
+    since_previous, since_last_year = changes_html(row, previous, last_year)
     return (
         '<div class="card-head">'
         f'<span class="card-value">{esc(value)}</span>'
@@ -241,9 +248,9 @@ def indicator_card_html(row: pd.Series, public: bool = False) -> str:
         '<div class="card-facts">'
         f'{small_number_html(row, public)}'
         f'<div>{esc(row["period_display"])} · {esc(target)}{esc(tolerance)}</div>'
-        f'<div>Since previous period: {direction_html(row["direction"], f"from {previous}" if row["direction"] else "")}</div>'
+        f'<div>Since previous period: {since_previous}</div>'
         f'<div>Since same period last year: '
-        f'{direction_html(row["last_year_direction"], f"from {last_year}" if row["last_year_direction"] else "")}</div>'
+        f'{since_last_year}</div>'
         "</div>")
 
 
@@ -340,8 +347,12 @@ def indicator_section(data, row: pd.Series, frequency: str, period: Period, publ
                 st.dataframe(view["table"], hide_index=True, width="stretch")
 
 
-def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period, public: bool = False) -> None:
-    """Dashboard 7's answers on one screen: children and incidents, home and care, how long, interviews."""
+def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period, public: bool = False,
+                       headlines: bool = True) -> None:
+    """Dashboard 7's answers on one screen: children and incidents, home and care, how long, interviews.
+
+    Without `headlines` the incident, children and interview figures are left to the tiles beside it.
+    """
     ids = set(rows["indicator_id"])
     if not {"MFH01", "MFH02"} <= ids:
         return
@@ -363,12 +374,9 @@ def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period,
         return f"{value} ({counts})" if counts and item["unit"] == "percent" else value
 
     st.subheader(f"Missing from home and care: {parse_display(shown_period)}")
-    first, second, third, fourth = st.columns(4)
-    first.metric("Missing incidents", figure("MFH01"), border=True,
-                 help="Each time a child went missing, counted in the month it started.")
-    first.metric("Children who went missing", figure("MFH02"), border=True,
-                 help="Each child counted once in each month one of their incidents started.")
-    first.caption(f"Children missing more than once: {figure('MFH03')} · incidents per child: {figure('MFH04')}")
+    first, second, third, fourth = st.columns(4) if headlines else (None, *st.columns(2), None)
+    if headlines:
+        _overview_headlines(first, fourth, figure, ids)
     settings = [b for b in ("From home", "From care", "Missing", "Away without authorisation")
                 if not here[(here["indicator_id"] == "MFH01") & (here["breakdown"] == b)].empty]
     second.html('<table class="summary"><caption>Home or care</caption><thead><tr><th scope="col"></th>'
@@ -380,8 +388,17 @@ def dashboard_overview(data, rows: pd.DataFrame, frequency: str, period: Period,
     third.html('<table class="summary"><caption>How long they were missing</caption><tbody>'
                + "".join(f'<tr><td>{esc(b)}</td><td class="num">{esc(figure("MFH05", b))}</td></tr>' for b in bands)
                + f'<tr><td>Median length</td><td class="num">{esc(figure("MFH06"))} hours</td></tr></tbody></table>')
+
+
+def _overview_headlines(first, fourth, figure, ids: set[str]) -> None:
+    """The incident, children and return-interview figures of dashboard 7's overview."""
+    first.metric("Missing incidents", figure("MFH01"), border=True,
+                 help="Each time a child went missing, counted in the month it started.")
+    first.metric("Children who went missing", figure("MFH02"), border=True,
+                 help="Each child counted once in each month one of their incidents started.")
+    first.caption(f"Children missing more than once: {figure('MFH03')} · incidents per child: {figure('MFH04')}")
     if "MFH07" in ids:
-        fourth.metric("Return home interviews within 72 hours", figure("MFH07"), border=True,
+        fourth.metric("Interviews within 72 hours", figure("MFH07"), border=True,
                       help="Of children who returned, the share interviewed within 72 hours of coming back.")
     if "MFH08" in ids:
         fourth.caption(f"Offered an interview: {figure('MFH08')}")
@@ -463,13 +480,13 @@ def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
         words = (commentary_html(entry) if entry is not None else
                  '<div class="needs-words">No explanation yet: officers to add commentary before the meeting.</div>'
                  if row["rag"] == "red" else '<p class="muted">No commentary.</p>')
-        target = format_value(row["target"], row["unit"]) if not pd.isna(row["target"]) else "no target"
+        target = f"target {format_value(row['target'], row['unit'])} · " if not pd.isna(row["target"]) else ""
         items.append(
             f'<div class="attention-item"><div class="attention-head"><strong>{esc(row["title"])}</strong>'
             f' <span class="muted">{esc(row["dashboard"])}</span></div>'
             f'<div class="card-head"><span class="card-value">{esc(value)}</span>'
             f'<span class="card-counts">{esc(counts)}</span>{rag_badge(row["rag"])}'
-            f'<span class="muted">target {esc(target)} · {esc(row["period_display"])}</span></div>'
+            f'<span class="muted">{esc(target)}{esc(row["period_display"])}</span></div>'
             f'<div class="reasons">{reasons}</div>{words}</div>')
     return '<div class="attention">' + "".join(items) + "</div>"
 
@@ -510,9 +527,10 @@ def present_header(title: str, authority: str, period: Period, as_at: str, posit
 def present_tile_html(row: pd.Series) -> str:
     """A large-type tile for one indicator: value, counts, RAG and direction (figures suppressed)."""
     value, counts = figure_cells(row, public=True)
+    number, unit_words = (value, "") if value == disclosure.SYMBOL else format_value_parts(row["value"], row["unit"])
     target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
+    since = direction_html(row["direction"], row["movement"], "since previous period" if row["direction"] else "")
     return (f'<div class="ptile"><h3>{esc(row["title"])}</h3>'
-            f'<div class="card-head"><span class="big">{esc(value)}</span>{rag_badge(row["rag"])}</div>'
-            f'<div class="small">{esc(" · ".join(part for part in (counts, target) if part))}</div>'
-            f'<div class="small">{direction_html(row["direction"], "since previous period" if row["direction"] else "")}</div>'
-            "</div>")
+            f'<div class="card-head"><span class="big">{esc(number)}</span>{rag_badge(row["rag"])}</div>'
+            f'<div class="small">{esc(" · ".join(part for part in (unit_words, counts, target) if part))}</div>'
+            f'<div class="small">{since}</div></div>')

@@ -37,29 +37,32 @@ def primary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def secondary(flagged: pd.DataFrame, group: list[str]) -> pd.DataFrame:
-    """Suppress the next smallest breakdown where exactly one is suppressed and the total is shown.
+    """Where a shown total would give away suppressed breakdowns, suppress more of them.
 
     Rows with breakdown "" are totals; `group` names the columns of one table (e.g.
-    indicator_id and period). Applies to the figure that is a count: the value for count
-    indicators, the numerator otherwise.
+    indicator_id and period). The next smallest non-zero breakdowns are suppressed until the
+    hidden ones add up to more than 5 (hiding a zero protects nothing: 57 - 43 - 13 would
+    still give the hidden 1); when that is impossible the total is suppressed too. Applies to
+    the figure that is a count: the value for count indicators, the numerator otherwise.
     """
     out = flagged.copy()
     for _, rows in out.groupby(group, sort=False):
         parts = rows[rows["breakdown"] != ""]
         totals = rows[rows["breakdown"] == ""]
-        if len(parts) < 2 or totals.empty:
-            continue
         count_column = "value" if (rows["unit"] == "count").all() else "numerator"
         flag = f"{count_column}_c"
-        if totals[flag].all() or parts[flag].sum() != 1:
+        flags = list(dict.fromkeys([flag, "value_c"]))  # a count's value is its own figure
+        if len(parts) < 2 or totals.empty or totals[flag].all() or not parts[flag].any():
             continue
-        shown = parts[~parts[flag] & parts[count_column].notna()]
-        if shown.empty:
-            continue
-        victim = shown[count_column].idxmin()
-        out.loc[victim, flag] = True
-        if count_column == "numerator":
-            out.loc[victim, "value_c"] = True
+        hidden_sum = parts.loc[parts[flag], count_column].sum()
+        candidates = parts[~parts[flag] & (parts[count_column] > 0)].sort_values(count_column, kind="stable")
+        for victim, number in candidates[count_column].items():
+            if hidden_sum > LARGEST:
+                break
+            out.loc[victim, flags] = True
+            hidden_sum += number
+        if hidden_sum <= LARGEST:
+            out.loc[totals.index, flags] = True
     return out
 
 

@@ -36,8 +36,6 @@ RAG_FILL = {"red": (177, 14, 30), "amber": (255, 221, 0), "green": (0, 112, 60),
 RAG_INK = {"red": (255, 255, 255), "amber": (11, 12, 12), "green": (255, 255, 255), "no target": (56, 63, 67),
            "no data": (56, 63, 67)}
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "no target": "No target", "no data": "No data"}
-DIRECTION_WORDS = {"improving": "↑ Improving", "worsening": "↓ Worsening", "up": "↑ Up", "down": "↓ Down",
-                   "no change": "→ No change", "": "–"}
 
 
 def neutralise(cell: object) -> object:
@@ -148,8 +146,8 @@ def summary_rows(pack: Pack) -> pd.DataFrame:
         "Value": _shown(row), "Count (n of N)": _counts(row),
         "Target": format_value(row["target"], row["unit"]) if not pd.isna(row["target"]) else "",
         "RAG": RAG_WORDS[row["rag"]],
-        "Since previous period": DIRECTION_WORDS[row["direction"]],
-        "Since same period last year": DIRECTION_WORDS[row["last_year_direction"]],
+        "Since previous period": indicators.change_words(row["direction"], row["movement"]) or "–",
+        "Since same period last year": indicators.change_words(row["last_year_direction"], row["last_year_movement"]) or "–",
     } for _, row in pack.summary.iterrows()])
 
 
@@ -358,8 +356,9 @@ def _panel(pdf: FPDF, pack: Pack, row: pd.Series, x: float, y: float, width: flo
     if not pd.isna(row["target"]):
         facts.append(f"target {format_value(row['target'], row['unit'])}")
     pdf.multi_cell(width, 3.7, f"{' · '.join(facts)}\n"
-                               f"Since previous period: {DIRECTION_WORDS[row['direction']]}\n"
-                               f"Since same period last year: {DIRECTION_WORDS[row['last_year_direction']]}",
+                               f"Since previous period: {indicators.change_words(row['direction'], row['movement']) or '–'}\n"
+                               "Since same period last year: "
+                               f"{indicators.change_words(row['last_year_direction'], row['last_year_movement']) or '–'}",
                    align="L", new_x="LEFT", new_y="NEXT")
     spec = pack.chart_specs.get(row["indicator_id"])
     if spec:

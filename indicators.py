@@ -126,17 +126,33 @@ def rag_status(value: float | None, target: float | None, tolerance: float | Non
     return "red"
 
 
-def direction(current: float | None, previous: float | None, polarity: str, unit: str) -> str:
-    """`improving` / `worsening` / `no change` by polarity (`up` / `down` for neutral); "" if nothing to compare."""
+def movement(current: float | None, previous: float | None, unit: str) -> str:
+    """Which way the figure as displayed moved: `up`, `down` or `no change`; "" if nothing to compare."""
     if current is None or previous is None or _missing(current) or _missing(previous):
         return ""
     change = displayed(current, unit) - displayed(previous, unit)
     if abs(change) < 10 ** -(DISPLAY_DECIMALS[unit] + 3):
         return "no change"
-    if polarity == "neutral":
-        return "up" if change > 0 else "down"
-    better = change > 0 if polarity == "higher_is_better" else change < 0
+    return "up" if change > 0 else "down"
+
+
+def direction(current: float | None, previous: float | None, polarity: str, unit: str) -> str:
+    """`improving` / `worsening` / `no change` by polarity (`up` / `down` for neutral); "" if nothing to compare."""
+    moved = movement(current, previous, unit)
+    if moved in ("", "no change") or polarity == "neutral":
+        return moved
+    better = moved == "up" if polarity == "higher_is_better" else moved == "down"
     return "improving" if better else "worsening"
+
+
+ARROWS = {"up": "↑", "down": "↓", "no change": "→"}
+
+
+def change_words(direction_word: str, moved: str) -> str:
+    """An arrow for which way the figure moved and a word for whether that is better: '↓ Improving'."""
+    if not direction_word:
+        return ""
+    return f"{ARROWS[moved]} {direction_word.capitalize()}"
 
 
 def _missing(value: object) -> bool:
@@ -221,9 +237,9 @@ def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None)
         "period": chosen.label if chosen else "", "period_display": chosen.display() if chosen else "",
         "complete": False, "value": np.nan, "numerator": np.nan, "denominator": np.nan,
         "previous_period": "", "previous_value": np.nan, "previous_numerator": np.nan,
-        "previous_denominator": np.nan, "direction": "",
+        "previous_denominator": np.nan, "direction": "", "movement": "",
         "last_year_period": "", "last_year_value": np.nan, "last_year_numerator": np.nan,
-        "last_year_denominator": np.nan, "last_year_direction": "", "worsening_run": 0,
+        "last_year_denominator": np.nan, "last_year_direction": "", "last_year_movement": "", "worsening_run": 0,
     }
     current = _current_row(history, chosen)
     if current is not None:
@@ -240,11 +256,13 @@ def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None)
         if previous is not None:
             row.update(previous_value=previous["value"], previous_numerator=previous["numerator"],
                        previous_denominator=previous["denominator"],
+                       movement=movement(current["value"], previous["value"], indicator.unit),
                        direction=direction(current["value"], previous["value"], indicator.polarity,
                                            indicator.unit))
         if last_year is not None:
             row.update(last_year_value=last_year["value"], last_year_numerator=last_year["numerator"],
                        last_year_denominator=last_year["denominator"],
+                       last_year_movement=movement(current["value"], last_year["value"], indicator.unit),
                        last_year_direction=direction(current["value"], last_year["value"],
                                                      indicator.polarity, indicator.unit))
         upto_here = history[history["period_start"] <= current["period_start"]]

@@ -70,6 +70,16 @@ def screen_number(value: str | None, count: int) -> int:
         return 0
 
 
+def requested_view() -> tuple[str, str | None]:
+    """The frequency and period asked for: in the URL (`&freq=quarter&period=2026-27 Q2`), else as the
+    officer had them when pressing "Open committee mode", else the latest month."""
+    chosen = st.session_state.get("committee_view", {})
+    frequency = (st.query_params.get("freq") or chosen.get("freq") or "month").lower()
+    if frequency not in app_state.FREQUENCY_LABELS:
+        frequency = "month"
+    return frequency, st.query_params.get("period") or chosen.get("period")
+
+
 def chosen_period(data, frequency: str, label: str | None) -> Period:
     """The period in the URL, else the latest."""
     try:
@@ -86,7 +96,7 @@ def _go(number: int) -> None:
     st.query_params["screen"] = str(number)
 
 
-def controls(all_screens: list[Screen], index: int) -> None:
+def controls(all_screens: list[Screen], index: int, frequency: str, period: Period) -> None:
     """Previous and next (also the Left and Right keys), and a list to jump to any screen."""
     back, forward, jump, leave = st.columns([1.2, 1.2, 4, 1.4], vertical_alignment="center")
     back.button("◀ Previous", on_click=_go, args=(index,), disabled=index == 0, shortcut="Left",
@@ -99,7 +109,8 @@ def controls(all_screens: list[Screen], index: int) -> None:
         _go(titles.index(picked) + 1)
         st.rerun()
     if leave.button("Exit committee mode", key="present_exit", type="tertiary"):
-        st.query_params.clear()
+        st.session_state.update(freq=frequency, period=period.label)  # the sidebar reopens on this view
+        st.session_state.pop("committee_view", None)
         st.switch_page("pages/summary.py")
 
 
@@ -122,7 +133,7 @@ def dashboard_screen(data, summary: pd.DataFrame, screen: Screen, frequency: str
     with figures:
         if {"MFH01", "MFH02"} <= set(summary.loc[summary["dashboard"] == screen.dashboard, "indicator_id"]):
             components.dashboard_overview(data, summary[summary["dashboard"] == screen.dashboard], frequency,
-                                          period, public=True)
+                                          period, public=True, headlines=False)
         columns = st.columns(4, gap="small")
         for position, (_, row) in enumerate(rows.iterrows()):
             with columns[position % 4]:

@@ -49,6 +49,13 @@ def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> s
     return f"{text}%" if unit == "percent" else f"{text} {UNIT_LABELS[unit]}"
 
 
+def format_value_parts(value: float | None, unit: str) -> tuple[str, str]:
+    """The figure and its unit words apart ('48.6', 'per 10,000 children'), for large-type tiles."""
+    if unit == "percent":
+        return format_value(value, unit), ""
+    return format_value(value, unit, with_unit=False), UNIT_LABELS[unit]
+
+
 def format_count(value: float | None) -> str:
     """A whole number with thousands separators, or an em dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -113,7 +113,7 @@ def show_preview(checked: Checked, current, mode: str) -> None:
     counts = revisions.change_counts(preview)
     columns = st.columns(4)
     for column, status in zip(columns, ("new", "revised", "unchanged", "no longer current")):
-        column.metric(STATUS_WORDS[status], counts.get(status, 0), border=True)
+        column.metric(STATUS_WORDS[status], f"{counts.get(status, 0):,}", border=True)
     if stored is None:
         st.info("Nothing has been uploaded yet (the app is showing demo data), so every figure is new.")
     catalogue = pd.concat([checked.ret.indicators, current.ret.indicators]).drop_duplicates("indicator_id")
@@ -126,7 +126,7 @@ def show_preview(checked: Checked, current, mode: str) -> None:
     for status, opened in (("no longer current", True), ("new", False), ("unchanged", False)):
         rows = preview[preview["status"] == status]
         if not rows.empty:
-            with st.expander(f"{STATUS_WORDS[status]}: {len(rows)}", expanded=opened):
+            with st.expander(f"{STATUS_WORDS[status]}: {len(rows):,}", expanded=opened):
                 st.dataframe(preview_table(rows, catalogue), hide_index=True, width="stretch")
 
 

@@ -24,7 +24,9 @@ st.dataframe(shown.rename(columns={"id": "Version", "saved_at": "Saved", "author
                                    "kind": "Kind", "mode": "Applied as", "row_count": "Figures", "status": "Status",
                                    "note": "Note", "sha256": "SHA-256", "size_bytes": "Bytes",
                                    "source_kind": "Source"}),
-             hide_index=True, width="stretch")
+             hide_index=True, width="stretch",
+             column_config={"Bytes": st.column_config.NumberColumn(format="localized"),
+                            "Figures": st.column_config.NumberColumn(format="localized")})
 
 labels = {int(row.id): f"Version {row.id}: {row.filename} ({row.status})" for row in versions.itertuples()}
 st.subheader("One version")

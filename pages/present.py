@@ -20,9 +20,8 @@ rotate = present_screens.rotation(st.query_params.get("rotate"))
 def show() -> None:
     """Draw the current screen."""
     data = app_state.current()
-    frequency = st.query_params.get("freq", "month").lower()
-    frequency = frequency if frequency in app_state.FREQUENCY_LABELS else "month"
-    period = present_screens.chosen_period(data, frequency, st.query_params.get("period"))
+    frequency, label = present_screens.requested_view()
+    period = present_screens.chosen_period(data, frequency, label)
     summary = disclosure.suppress_summary(app_state.summary(data.ret, data.token, frequency, period.label))
     attention = app_state.attention(data, frequency, period)
     screens = present_screens.screens(summary, attention)
@@ -32,7 +31,7 @@ def show() -> None:
     as_at = components.data_as_at(data.ret.latest_month) + (" · DEMO DATA" if data.is_demo else "")
     st.html(components.present_header(screen.title, data.authority, period, as_at, f"screen {index + 1} of {len(screens)}"))
     if not rotate:
-        present_screens.controls(screens, index)
+        present_screens.controls(screens, index, frequency, period)
     if screen.kind == "attention":
         present_screens.attention_screen(attention, summary, screen)
     else:

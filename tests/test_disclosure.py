@@ -149,3 +149,23 @@ def test_public_summary_withholds_an_earlier_percentage_resting_on_a_small_count
     assert public["previous_value_c"].tolist() == [True] and public["previous_value"].isna().all()
     assert public["last_year_value_c"].tolist() == [False] and public["last_year_value"].tolist() == [15.0]
     assert public["value"].tolist() == [0.0]
+
+
+def test_secondary_suppression_never_hides_a_zero_to_protect_a_small_count():
+    # October's duration profile: total 57 = 43 + 13 + 1 + 0. Hiding the 1 and the 0 would still
+    # give 57 - 43 - 13 = 1, so the next smallest non-zero band (13) is hidden too: 1 + 13 = 14 > 5.
+    frame = pd.DataFrame({"indicator_id": "MFH05", "period": "2026-10", "unit": "count",
+                          "breakdown": ["", "Under 24 hours", "1 to 7 days", "Over 7 days", "Still missing"],
+                          "numerator": float("nan"), "denominator": float("nan"),
+                          "value": [57.0, 43.0, 13.0, 1.0, 0.0]})
+    public = suppress(frame, group=["indicator_id", "period"]).set_index("breakdown")
+    assert public["value_c"].to_dict() == {"": False, "Under 24 hours": False, "1 to 7 days": True,
+                                           "Over 7 days": True, "Still missing": False}
+
+
+def test_total_is_suppressed_when_the_other_breakdowns_cannot_cover_a_small_count():
+    # 4 = 3 + 1: both breakdowns are small and together only 4, so the total must go too.
+    frame = pd.DataFrame({"indicator_id": "X", "period": "2026-10", "unit": "count",
+                          "breakdown": ["", "From home", "From care"], "numerator": float("nan"),
+                          "denominator": float("nan"), "value": [4.0, 3.0, 1.0]})
+    assert suppress(frame, group=["indicator_id", "period"])["value_c"].tolist() == [True, True, True]

@@ -587,3 +587,16 @@ def test_demo_default_periods_and_commentary(demo):
     assert indicators.default_period(demo, "month").label == "2026-10"
     entry = indicators.commentary_for(demo.commentary, parse_period("2026-08"), indicator_id="EHC01")
     assert entry["period"] == "2026-27 Q2"  # August 2026 is in Q2 2026-27
+
+
+def test_arrow_follows_the_movement_and_the_word_the_verdict():
+    # Missing incidents fell from 59 to 57, lower is better: the figure went down, which is an improvement.
+    assert indicators.movement(57, 59, "count") == "down"
+    assert indicators.direction(57, 59, "lower_is_better", "count") == "improving"
+    assert indicators.change_words("improving", "down") == "↓ Improving"
+    assert indicators.change_words("worsening", "up") == "↑ Worsening"
+    assert indicators.change_words("up", "up") == "↑ Up"
+    assert indicators.change_words("no change", "no change") == "→ No change"
+    assert indicators.change_words("", "") == ""
+    # 20.04% and 19.96% both show as 20.0%: no change as members read it
+    assert indicators.movement(20.04, 19.96, "percent") == "no change"
