@@ -103,8 +103,19 @@ def preview_table(preview: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
                                        "New value", "New counts"])
 
 
+def show_earlier_copies(checked: Checked) -> None:
+    """Warn when this exact file (same SHA-256) has been saved before."""
+    versions = app_state.store().versions()
+    earlier = versions[versions["sha256"] == checked.sha256]
+    for row in earlier.itertuples(index=False):
+        st.warning(f"This exact file was already saved as version {row.id} by {row.author} on "
+                   f"{row.saved_at:%d %B %Y} ({row.status}). Saving it again adds nothing new.",
+                   icon=":material/content_copy:")
+
+
 def show_preview(checked: Checked, current, mode: str) -> None:
     """What saving would change: counts by kind of change, then revisions first (past months marked ⚠)."""
+    show_earlier_copies(checked)
     if checked.kind == "ees":
         _show_ees_preview(checked.ees, app_state.authority_code(current))
         return

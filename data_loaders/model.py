@@ -39,10 +39,10 @@ def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
     """`frame` with exactly the columns of `schema`, in order and with its dtypes."""
     out = frame.reindex(columns=list(schema))
     for name, dtype in schema.items():
-        if dtype == "str":
-            out[name] = out[name].fillna("").astype("str")
+        if dtype == "str":  # via object, so a column that is all missing (float NaN) fills without a warning
+            out[name] = out[name].astype(object).fillna("").astype("str")
         elif dtype == "bool":
-            out[name] = out[name].fillna(False).astype("bool")
+            out[name] = out[name].astype(object).fillna(False).astype("bool")
         else:
             out[name] = out[name].astype(dtype)
     return out.reset_index(drop=True)

@@ -327,3 +327,11 @@ def test_explore_plots_chosen_indicators_together_with_a_table():
     table = at.dataframe[0].value
     assert list(table.columns) == ["Period", "EH01 Requests for Early Help support", "EH02 Early Help assessments completed"]
     assert table["Period"].iloc[0] == "October 2026"
+
+
+def test_uploading_the_same_file_again_is_pointed_out(tmp_path):
+    saved_store(tmp_path)
+    at = open_page(started(), "pages/upload.py")
+    at.file_uploader[0].set_value(("demo_return.xlsx", DEMO.read_bytes(), XLSX)).run()
+    assert any("already saved as version 1 by test" in warning.value for warning in at.warning)
+    assert {metric.label: metric.value for metric in at.metric}["Unchanged"] == "3,923"
