@@ -167,14 +167,7 @@ def linked_period(frequency: str, choices: list[str]) -> str | None:
 def selected_period(data: Current) -> tuple[str, Period | None]:
     """The frequency and period chosen in the shared filters (the latest when none is chosen)."""
     frequency = st.session_state.get("freq") or "month"
-    label = st.session_state.get("period")
-    try:
-        period = parse_period(label) if label else None
-    except ValueError:
-        period = None
-    if period is None or period.frequency != frequency:
-        period = indicators.default_period(data.ret, frequency)
-    return frequency, period
+    return frequency, indicators.period_or_latest(data.ret, frequency, st.session_state.get("period"))
 
 
 def _arrow_datasets(spec: dict) -> dict:

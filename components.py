@@ -15,7 +15,6 @@ import app_state
 import disclosure
 import indicators
 import spc
-from charts import history_frame
 
 from data_loaders import SYMBOL_MEANINGS
 from periods import Period, parse_period
@@ -503,7 +502,8 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
 .present-top .where { font-size:1.15rem; color:#0b0c0c; text-align:right; line-height:1.35; }
 .tile-grid { display:grid; grid-template-columns:repeat(4, 1fr); gap:12px; }
-.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff; }
+.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff;
+  min-height:10.5rem; }
 .ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
 .ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
 .ptile .small { font-size:0.95rem; }
@@ -524,8 +524,8 @@ def present_header(title: str, authority: str, period: Period, as_at: str, posit
             f"{esc(as_at)} · {esc(position)}</div></div>")
 
 
-def present_tile_html(row: pd.Series) -> str:
-    """A large-type tile for one indicator: value, counts, RAG and direction (figures suppressed)."""
+def present_tile_html(row: pd.Series, variation: str | None = None) -> str:
+    """A large-type tile for one indicator: value, counts, RAG, direction and SPC icon (figures suppressed)."""
     value, counts = figure_cells(row, public=True)
     number, unit_words = (value, "") if value == disclosure.SYMBOL else format_value_parts(row["value"], row["unit"])
     target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
@@ -533,4 +533,4 @@ def present_tile_html(row: pd.Series) -> str:
     return (f'<div class="ptile"><h3>{esc(row["title"])}</h3>'
             f'<div class="card-head"><span class="big">{esc(number)}</span>{rag_badge(row["rag"])}</div>'
             f'<div class="small">{esc(" · ".join(part for part in (unit_words, counts, target) if part))}</div>'
-            f'<div class="small">{since}</div></div>')
+            f'<div class="small">{since}</div>{spc_badges_html(variation, None)}</div>')

@@ -168,6 +168,17 @@ def default_period(ret: PerformanceReturn, frequency: str) -> Period | None:
     return Period(latest.year, latest.month).containing(frequency)
 
 
+def period_or_latest(ret: PerformanceReturn, frequency: str, label: str | None) -> Period | None:
+    """The period a link or filter names, if it is one of `frequency`, else the latest (never an error)."""
+    try:
+        period = parse_period(label) if label else None
+    except ValueError:
+        period = None
+    if period is None or period.frequency != frequency:
+        return default_period(ret, frequency)
+    return period
+
+
 def available_periods(ret: PerformanceReturn, frequency: str) -> list[Period]:
     """Every period of `frequency` from the earliest to the latest month in the return, newest first."""
     if ret.values.empty:

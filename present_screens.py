@@ -14,7 +14,7 @@ import streamlit as st
 import app_state
 import components
 import indicators
-from periods import Period, parse_period
+from periods import Period
 
 ATTENTION_PER_SCREEN = 6
 TILES_PER_SCREEN = 8
@@ -80,17 +80,6 @@ def requested_view() -> tuple[str, str | None]:
     return frequency, st.query_params.get("period") or chosen.get("period")
 
 
-def chosen_period(data, frequency: str, label: str | None) -> Period:
-    """The period in the URL, else the latest."""
-    try:
-        period = parse_period(label) if label else None
-    except ValueError:
-        period = None
-    if period is None or period.frequency != frequency:
-        period = indicators.default_period(data.ret, frequency)
-    return period
-
-
 def _go(number: int) -> None:
     """Move to a screen (1-based) by changing the URL, so the link always reopens this screen."""
     st.query_params["screen"] = str(number)
@@ -135,9 +124,10 @@ def dashboard_screen(data, summary: pd.DataFrame, screen: Screen, frequency: str
             components.dashboard_overview(data, summary[summary["dashboard"] == screen.dashboard], frequency,
                                           period, public=True, headlines=False)
         columns = st.columns(4, gap="small")
+        icons = app_state.spc_statuses(data.ret, data.token, period.label).set_index("indicator_id")["variation"]
         for position, (_, row) in enumerate(rows.iterrows()):
             with columns[position % 4]:
-                st.html(components.present_tile_html(row))
+                st.html(components.present_tile_html(row, icons.get(row["indicator_id"])))
                 spec = app_state.sparkline(data.ret, data.token, row["indicator_id"], frequency, period.label)
                 st.vega_lite_chart(spec=spec, width="stretch", key=f"spark_{row['indicator_id']}")
     with side:

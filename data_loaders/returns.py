@@ -503,7 +503,6 @@ def validate_values(table: Table, indicators: pd.DataFrame,
 def validate_comparators(table: Table, indicators: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """The Comparators sheet (published England, region and neighbour figures by financial year)."""
     problems: list[Problem] = []
-    rows = table.frame["row"].astype(int)
     ids = _text(table, "indicator_id")
     for index in ids.index[~ids.isin(indicators["indicator_id"])]:
         problems.append(table.problem_at(index, "indicator_id",
@@ -527,7 +526,6 @@ def validate_comparators(table: Table, indicators: pd.DataFrame) -> tuple[pd.Dat
 def validate_commentary(table: Table, indicators: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """The Commentary sheet: narrative by indicator or dashboard and period."""
     problems: list[Problem] = []
-    rows = table.frame["row"].astype(int)
     ids = _text(table, "indicator_id")
     dashboards = _text(table, "dashboard")
     by_number = dict(zip(indicators["dashboard_number"].astype(str), indicators["dashboard"]))

@@ -21,7 +21,7 @@ def show() -> None:
     """Draw the current screen."""
     data = app_state.current()
     frequency, label = present_screens.requested_view()
-    period = present_screens.chosen_period(data, frequency, label)
+    period = indicators.period_or_latest(data.ret, frequency, label)
     summary = disclosure.suppress_summary(app_state.summary(data.ret, data.token, frequency, period.label))
     attention = app_state.attention(data, frequency, period)
     screens = present_screens.screens(summary, attention)

@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 import disclosure
 import exports
-import indicators
 from data_loaders import load_return
 from periods import parse_period
 from pathlib import Path

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, create_engine, inspect, select
+from sqlalchemy import MetaData, create_engine, select
 from streamlit.testing.v1 import AppTest
 
 import exports
