@@ -10,7 +10,8 @@ frequency, period = app_state.selected_period(data)
 names = indicators.dashboards(data.ret)
 if st.session_state.get("dashboard") not in names:
     st.session_state["dashboard"] = names[0]
-dashboard = st.sidebar.selectbox("Dashboard", names, key="dashboard", bind="query-params")
+dashboard = st.pills("Dashboard", names, key="dashboard", bind="query-params", required=True,
+                     label_visibility="collapsed")
 
 st.title(dashboard)
 st.html(f'<p class="asat">{components.esc(components.data_as_at(data.ret.latest_month))} · '
