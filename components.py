@@ -473,7 +473,8 @@ def attention_html(rows: pd.DataFrame, public: bool = False) -> str:
     items = []
     for _, row in rows.iterrows():
         value, counts = figure_cells(row, public)
-        reasons = " ".join(f'<span class="reason">{esc(reason)}</span>' for reason in row["reasons"])
+        reasons = " ".join(f'<span class="reason">{esc(reason)}</span>' for reason in row["reasons"]
+                           if not reason.startswith("SPC:"))  # the SPC badges below say these
         reasons += " " + spc_badges_html(row.get("variation"), row.get("assurance"))
         entry = row["commentary"]
         words = (commentary_html(entry) if entry is not None else
