@@ -335,3 +335,41 @@ def test_uploading_the_same_file_again_is_pointed_out(tmp_path):
     at.file_uploader[0].set_value(("demo_return.xlsx", DEMO.read_bytes(), XLSX)).run()
     assert any("already saved as version 1 by test" in warning.value for warning in at.warning)
     assert {metric.label: metric.value for metric in at.metric}["Unchanged"] == "3,923"
+
+
+def test_switching_to_a_real_authority_shows_its_published_and_neighbour_figures(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store.set_setting("la_code", "872", "test")  # Wokingham
+    at = started(dashboard="3 Children's Social Care Front Door")
+    open_page(at, "pages/dashboard.py")
+    page = html(at)
+    # Published 2024-25 re-referrals (DfE table C1): Wokingham 16.8%, England 22.6%, South East 28.4%;
+    # neighbours' mean 19.4% (193.7 / 10, worked in tests/test_benchmarking.py), rank 5 of 15, quartile B.
+    for shown in ("This authority (published)</td><td class='num'>16.8%", "England</td><td class='num'>22.6%",
+                  "South East</td><td class='num'>28.4%", "Statistical neighbours (mean of 10)</td><td class='num'>19.4%",
+                  "5 of 15 · quartile B"):
+        assert shown in page
+    trend = next(chart.proto.spec for chart in at.get("vega_lite_chart") if "Re-referrals within 12 months" in chart.proto.spec)
+    assert "Statistical neighbours" in trend and "Published (this authority)" in trend
+
+
+def test_an_ees_file_uploaded_is_versioned_and_used(tmp_path):
+    store = saved_store(tmp_path)
+    source = ROOT / "data" / "ees" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025__extract.csv"
+    at = open_page(started(), "pages/upload.py")
+    at.radio(key="upload_kind").set_value("ees").run()
+    at.file_uploader[0].set_value(("c1_referrals.csv", source.read_bytes(), "text/csv")).run()
+    assert {metric.label: metric.value for metric in at.metric}["Local authorities"] == "15"
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception
+    assert [(version_id, name) for version_id, name, _ in store.ees_sources()] == [(2, "c1_referrals.csv")]
+    open_page(at, "pages/comparison.py")
+    assert "Re-referrals within 12 months" in [subheader.value for subheader in at.subheader]
+
+
+def test_wall_display_rotates_through_screens_by_itself():
+    at = started(view="present", rotate="30")
+    page = html(at)
+    assert "screen " in page and " of 10" in page
+    assert not [button for button in at.button if button.label == "Next ▶"], "a wall display has no controls"
