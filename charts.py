@@ -14,6 +14,7 @@ import pandas as pd
 
 import disclosure
 import indicators
+import spc
 from periods import parse_period
 from units import DISPLAY_DECIMALS, UNIT_LABELS, format_value
 
@@ -28,7 +29,7 @@ COMPARATOR_STYLE = {  # name -> (colour, shape)
     "Statistical neighbours": ("#009E73", "triangle-up"),
     "Published (this authority)": ("#0072B2", "circle"),
 }
-SPC_COLOURS = {"common_cause": "#A6A6A6", "improvement": "#00B0F0", "concern": "#E46C0A", "neutral": "#490092"}
+SPC_COLOURS = spc.POINT_COLOURS
 SPC_LABELS = {"common_cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
               "neutral": "Special cause (neutral)"}
 FONT = "Arial"
@@ -132,13 +133,13 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
                       .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)), text="label:N",
                               x=alt.value(0)))
     if comparators is not None and not comparators.empty:
-        layers.append(comparator_points(comparators, unit, domain))
+        layers.append(comparator_layer(comparators, unit, domain))
     description = describe_trend(data, unit, title, target)
     return _finish(alt.layer(*layers).resolve_scale(fill="independent", shape="independent",
                                                     color="independent"), description, height)
 
 
-def comparator_points(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
+def comparator_layer(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
     """Annual published figures as large outlined symbols, one shape and colour per comparator."""
     names = [name for name in COMPARATOR_STYLE if name in set(comparators["series"])]
     data = comparators.assign(shown=comparators["value"].map(lambda v: format_value(v, unit)))
@@ -195,21 +196,6 @@ def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 
         f"{name} latest {format_value(group['value'].iloc[-1], unit)}"
         for name, group in data.dropna(subset=["value"]).groupby("breakdown", sort=False)) + "."
     return _finish(alt.layer(lines, points), description, height)
-
-
-def profile_chart(latest: pd.DataFrame, unit: str, title: str, order: list[str] | None = None,
-                  height: int = 200) -> alt.TopLevelMixin:
-    """Horizontal bars with value labels for one period's breakdowns (e.g. how long children were missing)."""
-    data = _with_labels(latest, unit)
-    order = order or list(data["breakdown"])
-    bars = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("breakdown:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("value:Q", title=_y_title(unit), axis=alt.Axis(format=_axis_format(unit)),
-                scale=alt.Scale(domain=y_domain(data["value"], unit))),
-        tooltip=[alt.Tooltip("breakdown:N", title="Group"), alt.Tooltip("shown:N", title="Value")])
-    labels = bars.mark_text(align="left", dx=4, fontSize=13, color="#0b0c0c").encode(text="shown:N")
-    description = f"{title}: " + "; ".join(f"{b} {s}" for b, s in zip(data["breakdown"], data["shown"])) + "."
-    return _finish(alt.layer(bars, labels), description, height)
 
 
 def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None = None,

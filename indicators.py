@@ -18,7 +18,6 @@ from units import DISPLAY_DECIMALS, SCALE, displayed
 __all__ = ["summarise", "series", "benchmark", "period_values", "rag_status", "direction",
            "default_period", "available_periods"]
 
-RAG_STATUSES = ("red", "amber", "green", "no target", "no data")
 SMALL_DENOMINATOR = 30
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 _RANK = {frequency: rank for rank, frequency in enumerate(FREQUENCIES)}

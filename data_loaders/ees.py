@@ -33,8 +33,6 @@ SYMBOL_MEANINGS = {
 BLANK = "blank"  # the `symbol` of an empty value cell, so that symbol "" always means a number
 REPORTING_YEAR = "reporting year"  # EES time identifier: the year to 31 March of time_period
 
-OUTPUT_COLUMNS = ("dataset", "period", "geographic_level", "la_code", "la_name", "new_la_code",
-                  "region_code", "region_name", "joint_return")
 LONG_VALUE_COLUMNS = ("number", "value")
 COMPARATORS_MAP_COLUMNS = ("indicator_id", "breakdown", "dataset", "measure", "filters",
                            "polarity_override", "source_label", "note")
