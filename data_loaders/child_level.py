@@ -128,6 +128,7 @@ CHILD_LEVEL_CATALOGUE = conform(pd.DataFrame([
                  "Median hours from start to end of the incidents that started in the month and have ended; "
                  "incidents still missing are left out, and there is no value for a month in which none has "
                  "ended. Where only dates are recorded (as in SSDA903), lengths are whole days (24-hour steps). "
+                 "Medians cannot be added up, so quarter and year views show the latest month's median. "
                  f"{_SSDA903_MISSING_NOTE}",
                  "number", "neutral", "last", _MISSING_SOURCE),
     _missing_row("MFH07", "Return home interviews completed within 72 hours of return",
