@@ -253,6 +253,18 @@ def published_figures(store_token: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def comparators_map() -> pd.DataFrame:
+    """The checked-in map from DfE measures to the return's indicators, read once."""
+    return load_comparators_map(COMPARATORS_MAP)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def return_as_of(token: str, version_id: int) -> PerformanceReturn | None:
+    """The return as it stood when a version was saved (versions never change, so cached per store state)."""
+    return store().return_as_of(version_id)
+
+
+@st.cache_data(show_spinner=False)
 def neighbours() -> dict[str, list[str]]:
     """Each authority's ten statistical neighbours from DfE's 2025 model, closest first."""
     return load_statistical_neighbours(NEIGHBOUR_MODEL)
@@ -292,7 +304,7 @@ def comparisons(_ret: PerformanceReturn, token: str, la_code: str) -> pd.DataFra
     region = _ret.about.get("region_code") or benchmarking.DEFAULT_REGION_CODE
     polarities = dict(zip(_ret.indicators["indicator_id"], _ret.indicators["polarity"]))
     published = benchmarking.comparators_from_ees(
-        published_figures(store_token), load_comparators_map(COMPARATORS_MAP), la_code or None,
+        published_figures(store_token), comparators_map(), la_code or None,
         neighbours().get(la_code, []), region, polarities)
     return benchmarking.merge_comparators(_ret.comparators, published)
 

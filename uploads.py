@@ -119,7 +119,7 @@ def show_preview(checked: Checked, current, mode: str) -> None:
     if checked.kind == "ees":
         _show_ees_preview(checked.ees, app_state.authority_code(current))
         return
-    stored = app_state.store().current_return()
+    stored = None if current.is_demo else current.ret  # the store's current return, already cached
     preview = revisions.preview_changes(stored, checked.ret, mode)
     counts = revisions.change_counts(preview)
     columns = st.columns(4)

@@ -5,7 +5,7 @@ import app_state
 import benchmarking
 import charts
 import components
-from data_loaders import load_comparators_map, statistical_neighbour_table
+from data_loaders import statistical_neighbour_table
 
 data = app_state.current()
 frequency, period = app_state.selected_period(data)
@@ -47,7 +47,7 @@ if la_code:
 
 table = app_state.comparisons(data.ret, data.token, la_code)
 region = app_state.region_name(store_token, data.ret.about.get("region_code") or "E12000008")
-mapping = load_comparators_map(app_state.COMPARATORS_MAP)
+mapping = app_state.comparators_map()
 catalogue = data.ret.indicators.set_index("indicator_id")
 figures = app_state.published_figures(store_token)
 for row in mapping.itertuples(index=False):

@@ -52,7 +52,8 @@ if len(returns) >= 2:
     left, right = st.columns(2)
     older = left.selectbox("Earlier", returns, index=1, format_func=labels.get, key="compare_older")
     newer = right.selectbox("Later", returns, index=0, format_func=labels.get, key="compare_newer")
-    comparison = revisions.compare_returns(store.return_as_of(older), store.return_as_of(newer))
+    comparison = revisions.compare_returns(app_state.return_as_of(data.token, older),
+                                           app_state.return_as_of(data.token, newer))
     st.caption("The dashboards as they stood after each version was saved. " + ", ".join(
         f"{status}: {count}" for status, count in revisions.change_counts(comparison).items()))
     changed = comparison[comparison["status"] != "unchanged"]
