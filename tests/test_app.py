@@ -268,7 +268,7 @@ def test_needs_attention_flags_red_without_commentary(demo):
 SHARED = ROOT.parent / "shared" / "data" / "ssda903_fake"
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="the shared fake SSDA903 tables are not beside the repo")
+@pytest.mark.usefixtures("needs_ssda903")
 def test_child_level_upload_keeps_only_aggregates(tmp_path):
     store = saved_store(tmp_path)
     data = (SHARED / "missing.csv").read_bytes()

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[1]
 DFE = REPO.parent / "shared" / "data" / "dfe"
 C1 = DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025__extract.csv"
 CSWW = DFE / "csww_indicators_2017_to_2025__extract.csv"
-needs_dfe = pytest.mark.skipif(not DFE.is_dir(), reason=f"the shared DfE reference files are not at {DFE}")
+needs_dfe = pytest.mark.usefixtures("needs_dfe")
 
 
 def tidy(authorities: dict[str, object], england: object = 50.0, regions: dict[str, object] | None = None,

@@ -16,7 +16,7 @@ from data_loaders.child_level import (CHILD_LEVEL_CATALOGUE, DURATION_BANDS, dur
 from data_loaders.model import INDICATOR_COLUMNS, VALUE_COLUMNS, ReturnError
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ssda903_fake"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared fake SSDA903 data not found at {SHARED}")
+needs_shared = pytest.mark.usefixtures("needs_ssda903")
 LOG_HEADER = "child_ref,start,end,setting,rhi_offered,rhi_completed\n"
 
 

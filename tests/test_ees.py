@@ -21,7 +21,7 @@ MISSING = DFE / "la_children_who_were_missing_or_away_from_placement_without_aut
 SN_MODEL = DFE / "sn_model_2025_wide.csv"
 EES_FILES = (C1, CLA, CSWW, LEAVERS, MISSING)
 
-pytestmark = pytest.mark.skipif(not DFE.is_dir(), reason=f"the shared DfE reference files are not at {DFE}")
+pytestmark = pytest.mark.usefixtures("needs_dfe")
 
 
 def figure(tidy: pd.DataFrame, la_code: str, period: str, measure: str, **filters: str) -> pd.Series:

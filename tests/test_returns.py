@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from openpyxl.styles import Font
 
+from shared_data import require
+
 from data_loaders import PerformanceReturn, ReturnError, load_return
 
 TODAY = dt.date(2026, 1, 15)
@@ -539,8 +541,7 @@ def test_csv_without_a_catalogue_is_a_problem():
 
 def test_real_dfe_csv_given_as_a_return_csv_is_reported_not_a_traceback():
     path = SHARED_DATA / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025__extract.csv"
-    if not path.exists():
-        pytest.skip(f"shared reference data not found at {path}")
+    require(path)
     catalogue = load(CATALOGUE_BOOK).indicators
     found = problems(path.read_bytes(), path.name, catalogue=catalogue)
     # The DfE file has time_period, la_name, referral_count... but no indicator_id column to key on.
@@ -554,8 +555,7 @@ def test_real_dfe_csv_given_as_a_return_csv_is_reported_not_a_traceback():
 
 def test_real_dfe_csv_with_an_indicator_id_column_names_its_unknown_ids(tmp_path):
     path = SHARED_DATA / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025__extract.csv"
-    if not path.exists():
-        pytest.skip(f"shared reference data not found at {path}")
+    require(path)
     # Rename two real columns so the file has the Values shape: category -> indicator_id, time_period -> period.
     lines = path.read_bytes().decode("utf-8-sig").splitlines()
     lines[0] = lines[0].replace("time_period", "period").replace("category", "indicator_id") \
