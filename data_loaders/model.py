@@ -6,6 +6,8 @@ from functools import cached_property
 
 import pandas as pd
 
+from periods import MONTHS_IN
+
 UNITS = ("percent", "count", "rate_per_10k", "days", "number")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 AGGREGATIONS = ("sum", "last", "sum_numerator")
@@ -82,7 +84,7 @@ class PerformanceReturn:
         monthly = self.values.loc[self.values["frequency"] == "month", "period_start"]
         if not monthly.empty:
             return monthly.max()
-        ends = [start + pd.DateOffset(months={"quarter": 3, "year": 12}[freq] - 1)
+        ends = [start + pd.DateOffset(months=MONTHS_IN[freq] - 1)
                 for start, freq in self.values[["period_start", "frequency"]]
                 .drop_duplicates().itertuples(index=False)]
         return max(ends)
