@@ -10,10 +10,15 @@ data = current()
 frequency, period = filters.selected_view(data)
 report = cached.report(data, frequency, period.label)
 names = report.dashboards()
+# Synced with the URL by hand: a bound widget would write the escaped label, not the dashboard's name.
+linked = st.query_params.get("dashboard")
+if linked in names and linked != st.session_state.get("dashboard_linked"):
+    st.session_state["dashboard"] = st.session_state["dashboard_linked"] = linked
 if st.session_state.get("dashboard") not in names:
     st.session_state["dashboard"] = names[0]
-dashboard = st.pills("Dashboard", names, key="dashboard", bind="query-params", required=True,
-                     label_visibility="collapsed", format_func=literal)
+dashboard = st.pills("Dashboard", names, key="dashboard", required=True, label_visibility="collapsed",
+                     format_func=literal)
+st.query_params["dashboard"] = st.session_state["dashboard_linked"] = dashboard
 sections.page_header(data, dashboard, period)
 rows = report.rows_of(dashboard)
 notes = set(rows["comparator_note"]) - {""}

@@ -4,11 +4,12 @@ import streamlit as st
 
 import revisions
 from ui import sections, uploads
-from ui.data import current, return_as_of, store
+from ui.data import current, return_as_of
+from ui.data import store as the_store
 from ui.editing import editor
 
 data = current()
-store = store()
+store = the_store()
 sections.page_header(data, "History")
 st.markdown("Every accepted upload is kept exactly as it arrived. Withdrawing a version takes its figures out of "
             "the dashboards; restoring brings them back. Nothing is ever deleted.")

@@ -117,7 +117,7 @@ def _with_labels(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
                 tolerance: float | None = None, polarity: str = "neutral",
-                comparators: pd.DataFrame | None = None, height: int = 260) -> alt.TopLevelMixin:
+                comparators: pd.DataFrame | None = None, height: int = 260, ticks: int = 6) -> alt.TopLevelMixin:
     """The indicator's own line over time, with target line, amber band and annual comparators.
 
     `history`: period_start, value, numerator, denominator, period_display, complete.
@@ -136,7 +136,7 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
     domain = y_domain(numbers, unit)
     y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(format=_axis_format(unit), tickCount=5))
-    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data)))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=ticks))
     tooltip = [alt.Tooltip("period_display:N", title="Period"), alt.Tooltip("shown:N", title="Value")]
     if "counts" in data:
         tooltip.append(alt.Tooltip("counts:N", title="Counts"))
@@ -203,13 +203,13 @@ def describe_trend(data: pd.DataFrame, unit: str, title: str, target: float | No
     return text
 
 
-def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220) -> alt.TopLevelMixin:
+def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220, ticks: int = 6) -> alt.TopLevelMixin:
     """One line per breakdown (e.g. from home and from care), told apart by colour, dash and shape."""
     data = _with_labels(history, unit)
     names = list(dict.fromkeys(data["breakdown"]))
     colours, dashes, shapes = PALETTE[:len(names)], DASHES[:len(names)], SHAPES[:len(names)]
     domain = y_domain(data["value"], unit)
-    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data)))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=ticks))
     y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(format=_axis_format(unit), tickCount=5))
     legend = alt.Legend(title=None)
@@ -382,7 +382,8 @@ def comparable_with_annual(indicator, frequency: str) -> bool:
     return frequency == "year" or indicator.unit == "percent" or indicator.aggregation == "last"
 
 
-def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None) -> alt.TopLevelMixin:
+def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None,
+                    ticks: int = 6) -> alt.TopLevelMixin:
     """An indicator's trend chart from its period_values rows (already suppressed if for public view).
 
     Published annual figures are drawn only where comparable and only within the council's own
@@ -396,7 +397,7 @@ def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame 
             totals["frequency"].iloc[-1]])
         comparators = comparators[(comparators["period_end"] >= first) & (comparators["period_end"] < last)]
     return trend_chart(totals, indicator.unit, indicator.title, indicator.target, indicator.amber_tolerance,
-                       indicator.polarity, comparators)
+                       indicator.polarity, comparators, ticks=ticks)
 
 
 PUBLIC_SPC_REASON = "No SPC chart in public view: some monthly figures are 5 or fewer and are not shown."
@@ -445,10 +446,24 @@ def report_charts(report, indicator_id: str, average: str, public: bool = False)
     return out
 
 
-def report_trend(report, indicator_id: str, average: str) -> alt.TopLevelMixin:
+def report_trend(report, indicator_id: str, average: str, ticks: int = 6) -> alt.TopLevelMixin:
     """An indicator's trend up to the report's period, with its published comparators where comparable."""
     points = benchmarking.comparator_points(report.published, indicator_id, average)
-    return indicator_trend(report.indicator(indicator_id), report.history_of(indicator_id), points)
+    return indicator_trend(report.indicator(indicator_id), report.history_of(indicator_id), points, ticks)
+
+
+PACK_TICKS = 4  # a pack panel's chart is about 360 pixels wide
+
+
+def pack_chart(report, indicator_id: str, average: str) -> alt.TopLevelMixin:
+    """The chart of an indicator's pack panel: a count split into parts (home and care, duration bands)
+    shows its parts, as the committee asked; anything else its trend with published comparators."""
+    row = report.indicator(indicator_id)
+    history = report.history_of(indicator_id)
+    parts = history[history["breakdown"] != ""]
+    if row["unit"] == "count" and not parts.empty:
+        return breakdown_chart(history_frame(parts), row["unit"], row["title"], ticks=PACK_TICKS)
+    return report_trend(report, indicator_id, average, PACK_TICKS)
 
 
 def report_sparkline(report, indicator_id: str) -> alt.TopLevelMixin:

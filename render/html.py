@@ -183,12 +183,16 @@ def summary_table_html(rows: pd.DataFrame, caption: str, public: bool = False) -
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def commentary_html(text: str, author: str, written_for: str, label: str = "Commentary") -> str:
-    """An officer's current narrative, escaped, with who wrote it and for which period ("" when none)."""
+def commentary_html(text: str, author: str, written_for: str, label: str = "Commentary", about: str = "") -> str:
+    """An officer's current narrative, escaped, with who wrote it and for which period ("" when none).
+
+    `about` names the indicator it explains (as `data-about`) where it stands apart from its figures.
+    """
     if not text:
         return ""
     who = ", ".join(esc(part) for part in (author, written_for) if part)
-    return (f'<div class="commentary" role="note" aria-label="{esc(label)}" data-commentary="current">{esc(text)}'
+    return (f'<div class="commentary" role="note" aria-label="{esc(label)}" data-commentary="current"'
+            f'{f" data-about={chr(34)}{esc(about)}{chr(34)}" if about else ""}>{esc(text)}'
             f'{f"<span class=who>{who}</span>" if who else ""}</div>')
 
 
@@ -204,7 +208,8 @@ def earlier_commentary_html(row: pd.Series) -> str:
 
 def row_commentary_html(row: pd.Series, label: str = "Commentary") -> str:
     """The current commentary of a summary row (or a dashboard's notes)."""
-    return commentary_html(row["commentary"], row["commentary_author"], row["commentary_period"], label)
+    return commentary_html(row["commentary"], row["commentary_author"], row["commentary_period"], label,
+                           row.get("indicator_id", ""))
 
 
 def unexplained_html(row: pd.Series) -> str:
@@ -234,8 +239,9 @@ def target_words(row: pd.Series) -> str:
     return f"Target {format_value(row['target'], row['unit'])}{tolerance}"
 
 
-def indicator_card_html(row: pd.Series, public: bool = False) -> str:
-    """The headline figures of one indicator: value, counts, target, RAG, both comparisons and SPC icons."""
+def indicator_card_html(row: pd.Series, public: bool = False, words: str = "") -> str:
+    """The headline figures of one indicator: value, counts, target, RAG, both comparisons and SPC icons,
+    then `words` (its commentary, as HTML)."""
     value, counts = figure_cells(row, public)
     since_previous, since_last_year = changes_html(row, public)
     return (
@@ -247,7 +253,7 @@ def indicator_card_html(row: pd.Series, public: bool = False) -> str:
         f'<div>{esc(row["period_display"])} · {esc(target_words(row))}</div>'
         f'<div>Since previous period: {since_previous}</div>'
         f'<div>Since same period last year: {since_last_year}</div>'
-        f"</div>{spc_badges_html(row['spc_variation'], row['spc_assurance'])}</div>")
+        f"</div>{spc_badges_html(row['spc_variation'], row['spc_assurance'])}{words}</div>")
 
 
 def spc_badges_html(variation: str | None, assurance: str | None) -> str:
@@ -398,7 +404,7 @@ def missing_overview_html(overview: pd.DataFrame, public: bool = False, question
             continue
         body = "".join(
             f'<tr data-indicator="{esc(row["indicator_id"])}" data-breakdown="{esc(row["breakdown"])}">'
-            f'<td>{esc(row["label"])}</td><td class="num">{esc(_overview_figure(row, public))}</td></tr>'
+            f'<td>{esc(row["label"])}</td><td class="num figure">{esc(_overview_figure(row, public))}</td></tr>'
             for _, row in rows.iterrows())
         tables.append(f'<table class="summary"><caption>{captions[question]}</caption><tbody>{body}</tbody></table>')
     return '<div class="overview">' + "".join(tables) + "</div>"

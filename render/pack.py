@@ -62,7 +62,7 @@ class Pack:
 def build_pack(report: indicators.Report, authority: str, committee: str, average: str, is_demo: bool = False,
                today: dt.date | None = None) -> Pack:
     """A pack of a published report (`disclosure.public_report`), with each indicator's public trend chart."""
-    specs = {indicator_id: charts.report_trend(report, indicator_id, average).to_dict()
+    specs = {indicator_id: charts.pack_chart(report, indicator_id, average).to_dict()
              for indicator_id in report.summary["indicator_id"]}
     return Pack(report=report, authority=authority, committee=committee, produced=today or dt.date.today(),
                 is_demo=is_demo, chart_specs=specs)
@@ -145,7 +145,7 @@ def _heading(pdf: FPDF, text: str, size: int = 18) -> None:
     """A page heading."""
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*rgb(INK))
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
@@ -153,7 +153,7 @@ def _body(pdf: FPDF, text: str, size: float = 10.5, bold: bool = False, colour: 
     """A paragraph of text."""
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(*rgb(colour))
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _cover(pdf: FPDF, pack: Pack) -> None:
@@ -284,29 +284,34 @@ def _missing_overview_page(pdf: FPDF, report: indicators.Report, dashboard: str,
     pdf.ln(3)
     captions = {"children": "Children and incidents", "setting": "Home or care",
                 "duration": "How long they were missing", "interviews": "Return home interviews"}
+    width = (PAGE_WIDTH - 2 * MARGIN) / 2
     top = pdf.get_y()
-    width = (PAGE_WIDTH - 2 * MARGIN) / len(captions)
     bottom = top
     for index, (question, caption) in enumerate(captions.items()):
-        part = overview[overview["question"] == question]
-        pdf.set_xy(MARGIN + index * width, top)
-        pdf.set_font(FONT, "B", 11)
+        if index == 2:
+            top = bottom + 6
+        left = MARGIN + (index % 2) * width
+        pdf.set_xy(left, top)
+        pdf.set_font(FONT, "B", 12)
         pdf.set_text_color(*rgb(INK))
-        pdf.multi_cell(width - PANEL_GAP, 6, caption, new_x="LEFT", new_y="NEXT")
-        for _, row in part.iterrows():
+        pdf.multi_cell(width - 2 * PANEL_GAP, 7, caption, align="L", new_x="LEFT", new_y="NEXT")
+        for _, row in overview[overview["question"] == question].iterrows():
             y = pdf.get_y()
             figure = shown(row) + (f" ({counts(row)})" if row["unit"] == "percent" and counts(row) else "")
-            pdf.set_font(FONT, "B", 10)
+            pdf.set_font(FONT, "B", 11)
             figure_width = pdf.get_string_width(figure) + 2
-            pdf.set_xy(MARGIN + index * width + width - PANEL_GAP - figure_width, y)
-            pdf.cell(figure_width, 5.5, figure, align="R")
-            pdf.set_xy(MARGIN + index * width, y)
-            pdf.set_font(FONT, "", 10)
-            pdf.multi_cell(width - PANEL_GAP - figure_width - 2, 5.5, row["label"], new_x="LEFT", new_y="NEXT")
+            pdf.set_font(FONT, "", 11)
+            pdf.multi_cell(width - 2 * PANEL_GAP - figure_width - 3, 6.5, row["label"], align="L",
+                           new_x="LEFT", new_y="NEXT")
+            below = pdf.get_y()
+            pdf.set_xy(left + width - 2 * PANEL_GAP - figure_width, y)
+            pdf.set_font(FONT, "B", 11)
+            pdf.cell(figure_width, 6.5, figure, align="R")
+            pdf.set_xy(left, below)
             pdf.set_draw_color(*rgb("#b1b4b6"))
-            pdf.line(MARGIN + index * width, pdf.get_y(), MARGIN + (index + 1) * width - PANEL_GAP, pdf.get_y())
+            pdf.line(left, pdf.get_y(), left + width - 2 * PANEL_GAP, pdf.get_y())
         bottom = max(bottom, pdf.get_y())
-    pdf.set_xy(MARGIN, bottom + 4)
+    pdf.set_xy(MARGIN, bottom + 5)
     _body(pdf, disclosure.FOOTNOTE, 8, colour=MUTED)
 
 

@@ -27,7 +27,7 @@ from benchmarking import combine_published, comparators_from_ees  # noqa: E402
 from data_loaders.child_level import CHILD_LEVEL_CATALOGUE  # noqa: E402
 from data_loaders.ees import load_comparators_map, load_ees  # noqa: E402
 from data_loaders.model import INDICATOR_COLUMNS  # noqa: E402
-from exports import write_sheet  # noqa: E402
+from render.workbook import write_sheet  # noqa: E402
 from periods import Period, month_range, parse_period  # noqa: E402
 
 SEED = 20260401

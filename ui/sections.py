@@ -46,12 +46,10 @@ def indicator_section(data: CurrentData, report: indicators.Report, indicator_id
         st.html(f'<h3 id="{html.esc(indicator_id.lower())}">{html.esc(row["title"])}</h3>')
         left, right = st.columns([2, 3], gap="large")
         with left:
-            st.html(html.indicator_card_html(row, public))
             words = html.row_commentary_html(row) or ("" if public else html.unexplained_html(row))
             if not public:
                 words += html.earlier_commentary_html(row)
-            if words:
-                st.html(words)
+            st.html(html.indicator_card_html(row, public, words))
             facts = f"<strong>Definition.</strong> {html.esc(row['definition'])}"
             if row["source"]:
                 facts += f" <strong>Source:</strong> {html.esc(row['source'])}."

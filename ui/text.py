@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^%@])")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
 
 
 def literal(text: object) -> str:

@@ -156,17 +156,17 @@ def _show_ees_preview(ees: pd.DataFrame, la_code: str) -> None:
 
 def save(checked: Checked, author: str, note: str, mode: str) -> int:
     """Store the upload as a new version; child-level lists keep only their aggregates."""
-    store = store()
+    versions = store()
     if checked.kind == "ees":
-        return store.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
+        return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
                                   kind="ees", source_kind="ees", mode="partial", ret=None)
     if checked.kind in CHILD_LEVEL:
         aggregates = safe_csv(checked.ret.values.drop(columns=["period_start"]))
         kept_note = (f"{note} " if note else "") + (f"Aggregates from {checked.filename} (SHA-256 {checked.sha256}); "
                                                      "the child-level list itself was not kept.")
-        return store.save_version(data=aggregates, filename=f"{Path(checked.filename).stem} (aggregates).csv",
+        return versions.save_version(data=aggregates, filename=f"{Path(checked.filename).stem} (aggregates).csv",
                                   author=author, note=kept_note, kind="return", source_kind="child_level",
                                   mode="partial", ret=checked.ret)
     source_kind = "workbook" if checked.data.startswith(b"PK") else "csv"
-    return store.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
+    return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
                               kind="return", source_kind=source_kind, mode=mode, ret=checked.ret)
