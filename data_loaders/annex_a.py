@@ -148,10 +148,10 @@ NEEDS = {
     "AA16": (9, ("in_touch",)), "AA17": (9, ("activity",)), "AA18": (9, ("suitability",)),
 }
 # Date columns whose dates place events in months, with words for notes
-EVENT_DATES = {(1, "contact"): "contact dates", (2, "start"): "Early Help assessment start dates",
-               (2, "completed"): "Early Help assessment completion dates", (3, "referral"): "referral dates",
-               (4, "authorised"): "assessment authorisation dates", (5, "strategy"): "strategy discussion dates",
-               (5, "icpc"): "initial conference dates", (7, "start"): "child protection plan start dates"}
+EVENT_DATES = {(1, "contact"): "contact date", (2, "start"): "Early Help assessment start date",
+               (2, "completed"): "Early Help assessment completion date", (3, "referral"): "referral date",
+               (4, "authorised"): "assessment authorisation date", (5, "strategy"): "strategy discussion date",
+               (5, "icpc"): "initial conference date", (7, "start"): "child protection plan start date"}
 # (list, later date, earlier date) that must be in order
 ORDERED_DATES = ((2, "completed", "start"), (4, "authorised", "start"), (5, "icpc", "strategy"),
                  (7, "end", "start"), (8, "ceased", "start"))
@@ -497,10 +497,16 @@ def _reading_notes(lists: dict[int, _List]) -> list[str]:
         if table.duplicates:
             pairs = [f"{row} (same as row {earlier})" for row, earlier in table.duplicates[:LISTED_ROWS]]
             more = f" and {len(table.duplicates) - LISTED_ROWS} more" if len(table.duplicates) > LISTED_ROWS else ""
-            notes.append(f"{table.sheet}: {len(table.duplicates)} row{'s' if len(table.duplicates) > 1 else ''} "
-                         f"repeat an earlier row cell for cell and {'are' if len(table.duplicates) > 1 else 'is'} "
-                         f"counted once: row {', '.join(pairs)}{more}.")
+            single = len(table.duplicates) == 1
+            notes.append(f"{table.sheet}: {_many(len(table.duplicates), 'row')} "
+                         f"{'repeats' if single else 'repeat'} an earlier row cell for cell and "
+                         f"{'is' if single else 'are'} counted once: row {', '.join(pairs)}{more}.")
     return notes
+
+
+def _many(count: int, noun: str) -> str:
+    """'1 row', '2 rows'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _and(items: list[str]) -> str:
@@ -527,7 +533,7 @@ def _left_out(sheet: str, count: int, what: str) -> list[str]:
     """A note that `count` rows were left out of a figure, or none."""
     if not count:
         return []
-    return [f"{sheet}: {count} row{'s' if count != 1 else ''} left out of {what}."]
+    return [f"{sheet}: {_many(count, 'row')} left out of {what}."]
 
 
 # --- figures -------------------------------------------------------------------------------------------
@@ -557,8 +563,8 @@ def _flows(lists: dict[int, _List], window: list[Period], extracted: pd.Timestam
         dates = table.frame[key]
         outside = int((dates.notna() & ~_in_window(dates, window, extracted)).sum())
         if outside:
-            notes.append(f"{table.sheet}: {outside} {words} fall outside the months reported and count in none "
-                         "of their flows.")
+            notes.append(f"{table.sheet}: {_many(outside, words)} {'is' if outside == 1 else 'are'} outside the "
+                         "months reported, so counted in no month.")
     counts = {"AA01": (1, "contact"), "AA02": (2, "start"), "AA03": (2, "completed"), "AA04": (3, "referral"),
               "AA08": (5, "strategy"), "AA10": (7, "start")}
     for indicator_id, (number, key) in counts.items():
@@ -586,7 +592,7 @@ def _zero_referral_counts(table: _List, frame: pd.DataFrame) -> list[str]:
     zeros = int((frame["referrals_12m"] == 0).sum())
     if not zeros:
         return []
-    return [f"{table.sheet}: {zeros} referral{'s have' if zeros != 1 else ' has'} 0 in "
+    return [f"{table.sheet}: {_many(zeros, 'referral')} {'has' if zeros == 1 else 'have'} 0 in "
             f"'{table.headers['referrals_12m']}', which cannot be if the count includes the referral itself, as "
             "Ofsted asks and AA05 assumes: check how your system counts it."]
 
