@@ -12,21 +12,25 @@ Definitions: `CHILD_LEVEL_CATALOGUE` (AA rows) and docs/child-level-lists.md.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import holidays
 import numpy as np
 import pandas as pd
+import python_calamine
 
 from data_loaders.child_level import (ACTIV_CODES, CARE_LEAVER_AGE_GROUPS,
                                       CHILD_LEVEL_CATALOGUE, IN_EDUCATION_EMPLOYMENT_TRAINING,
                                       LEFT_OUT_OF_CARE_LEAVER_COUNTS, SUITABILITY_UNKNOWN, _value, _value_table,
                                       parse_when)
-from data_loaders.files import HEADER_SEARCH_ROWS, RawSheet, read_bytes, read_workbook, sniff_format
+from data_loaders.files import (HEADER_SEARCH_ROWS, MAX_SHEET_CELLS, MAX_UNZIPPED_BYTES, RawSheet, _sheet_xml_paths,
+                                 column_letter, read_bytes, sniff_format)
 from data_loaders.model import PerformanceReturn, Problem, ReturnError
 from periods import MONTH_NAMES, Period, month_range
 from units import derive_value
@@ -80,15 +84,16 @@ class Column:
 
 _CHILD = Column("child", "Child Unique ID", "text", ("Child ID", "Child Unique Identifier", "Unique Child ID",
                                                     "Child Reference", "Child Ref", "Child Reference Number"))
+# The child reference is read only where children are counted (Lists 7 and 8), never elsewhere.
 COLUMNS: dict[int, tuple[Column, ...]] = {
-    1: (_CHILD, Column("contact", "Date of Contact", "date", ("Contact Date", "Date Contact Received"))),
-    2: (_CHILD,
+    1: (Column("contact", "Date of Contact", "date", ("Contact Date", "Date Contact Received")),),
+    2: (
         Column("start", "Assessment start date", "date", ("Early Help Assessment Start Date", "EHA Start Date",
                                                           "Date Assessment Started", "Start Date")),
         Column("completed", "Assessment completion date", "date",
                ("Early Help Assessment Completion Date", "EHA Completion Date", "Date Assessment Completed",
                 "Assessment Completed Date", "Assessment End Date", "Completion Date"))),
-    3: (_CHILD,
+    3: (
         Column("referral", "Date of Referral", "date", ("Referral Date", "Date Referral Received",
                                                         "Referral Start Date")),
         Column("nfa", "Referral NFA?", "yes_no", ("Referral NFA", "Referral No Further Action", "NFA",
@@ -96,14 +101,14 @@ COLUMNS: dict[int, tuple[Column, ...]] = {
         Column("referrals_12m", "Number of Referrals in Last 12 Months", "count",
                ("Number of Referrals in the Last 12 Months", "No. of Referrals in Last 12 Months",
                 "Referrals in Last 12 Months", "Referrals in the Last 12 Months"))),
-    4: (_CHILD,
+    4: (
         Column("start", "Continuous Assessment Start Date", "date", ("Assessment Start Date",
                                                                      "Date Assessment Started", "Start Date")),
         Column("authorised", "Continuous Assessment Date of Authorisation", "date",
                ("Assessment Date of Authorisation", "Date of Authorisation", "Assessment Authorisation Date",
                 "Date Assessment Authorised", "Assessment Authorised Date", "Assessment Completion Date",
                 "Date Assessment Completed"))),
-    5: (_CHILD,
+    5: (
         Column("strategy", "Strategy discussion initiating Section 47 Enquiry Start Date", "date",
                ("Strategy Discussion Date", "Date of Strategy Discussion", "Section 47 Enquiry Start Date",
                 "S47 Start Date", "Date S47 Started", "Section 47 Start Date")),
@@ -126,7 +131,7 @@ COLUMNS: dict[int, tuple[Column, ...]] = {
         Column("placements", "Number of Placements in the Last 12 Months", "count",
                ("Number of Placements in Last 12 Months", "No. of Placements in the Last 12 Months",
                 "Placements in the Last 12 Months", "Placements in Last 12 Months"))),
-    9: (_CHILD,
+    9: (
         Column("dob", "Date of Birth", "date", ("DOB", "Birth Date")),
         Column("age", "Age of Child (Years)", "number", ("Age", "Age of Child", "Age (Years)", "Age in Years")),
         Column("eligibility", "Eligibility Category", "eligibility", ("Eligibility", "Care Leaver Eligibility")),
@@ -195,9 +200,9 @@ def load_annex_a(source, *, as_at=None, months: int = 6, filename: str | None = 
     if sniff_format(data, where) != "xlsx":
         raise ReturnError([Problem(where, None, None, "Annex A must be an Excel workbook (.xlsx) with sheets "
                                                       "List 1 to List 11; this is a text (CSV) file")])
-    sheets = _annex_a_sheets(read_workbook(data, where), where)
+    sheets = _read_list_sheets(data, where)
     problems: list[Problem] = []
-    lists = {number: _read_list(number, sheet, problems) for number, sheet in sheets.items() if number in COLUMNS}
+    lists = {number: _read_list(number, sheet, problems) for number, sheet in sheets.items()}
     extracted = _read_as_at(as_at, where, problems)
     if problems:
         raise ReturnError(problems)
@@ -222,15 +227,99 @@ def load_annex_a(source, *, as_at=None, months: int = 6, filename: str | None = 
 
 # --- reading ---------------------------------------------------------------------------------------------
 
-def _annex_a_sheets(sheets: dict[str, RawSheet], where: str) -> dict[int, RawSheet]:
-    """List number -> sheet, for the sheets named `List N`; ReturnError when there are none."""
-    found: dict[int, RawSheet] = {}
-    for sheet in sheets.values():
-        if match := _LIST_SHEET.match(sheet.name):
-            found.setdefault(int(match[1]), sheet)
-    if not found:
+# Read straight from the sheet XML, so a sheet is sized and its unsaved formulas found without a Python step
+# per cell (files.read_workbook takes about 0.2 s per 10,000 rows for the same checks).
+_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?\d")
+_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d{1,9})"')     # how Excel and openpyxl write rows and cells
+_PLAIN_LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2})\d')
+_PLAIN_LONGEST_COLUMN = re.compile(rb'<c r="[A-Z]{3}\d')
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br\s*=\s*[\"'](\d{1,9})[\"']")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_FORMULA = re.compile(rb"<f[\s/>]")
+_CELL_START = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d{1,9})")
+_VALUE = re.compile(rb"<v(?:\s[^>/]*)?>|<is>")
+
+
+def _read_list_sheets(data: bytes, where: str) -> dict[int, RawSheet]:
+    """List number -> the sheet named `List N`, for the lists read here; ReturnError when the file is not a
+    workbook, has no such sheet, or a sheet spans more cells than can safely be laid out."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unzipped = sum(info.file_size for info in archive.infolist())
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        paths = _sheet_xml_paths(archive)
+    except Exception as error:  # zip and calamine errors on a damaged file: say so, no traceback
+        raise ReturnError([Problem(where, None, None, f"the workbook could not be read ({type(error).__name__}): "
+                                                      "open it in Excel and save it again as .xlsx")]) from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise ReturnError([Problem(where, None, None, "the workbook expands to more than "
+                                                      f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB: it is too large "
+                                                      "or malformed")])
+    numbered = {}
+    for name in book.sheet_names:
+        if (match := _LIST_SHEET.match(name)) and int(match[1]) not in numbered:
+            numbered[int(match[1])] = name
+    if not numbered:
         raise ReturnError([Problem(where, None, None, "no sheet is named List 1 to List 11: an Ofsted Annex A "
                                                       "export has one sheet per list, named List 1, List 2 ...")])
+    sheets = {}
+    for number, name in sorted(numbered.items()):
+        if number not in COLUMNS:
+            continue
+        xml = archive.read(paths[name])
+        rows, columns = _grid_size(xml)
+        if rows * columns > MAX_SHEET_CELLS:
+            raise ReturnError([Problem(name, None, None, f"the sheet reaches cell {column_letter(columns - 1)}{rows}"
+                                                         f", a grid of {rows * columns:,} cells (the most is "
+                                                         f"{MAX_SHEET_CELLS:,}): delete the rows and columns beyond "
+                                                         "your data, then save it again")])
+        try:
+            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as error:
+            raise ReturnError([Problem(name, None, None, f"the sheet could not be read ({type(error).__name__}): "
+                                                         "open it in Excel and save it again as .xlsx")]) from None
+        sheets[number] = RawSheet(name=name, rows=cells, formulas_without_values=_unsaved_formulas(xml))
+    return sheets
+
+
+def _grid_size(xml: bytes) -> tuple[int, int]:
+    """At least as many rows and columns as a sheet's cells can span (a row or cell written without a
+    reference follows the one before it, so each such tag may add one); a sheet whose cells all sit in
+    columns A to Z counts as 26 wide."""
+    plain = b":c" not in xml and b":row" not in xml and xml.count(b'<c r="') == xml.count(b"<c ") \
+        and xml.count(b'<row r="') == xml.count(b"<row ")
+    if plain and not _PLAIN_LONGEST_COLUMN.search(xml):   # no column beyond ZZ: only two-letter ones need reading
+        row_numbers = _PLAIN_ROW_NUMBER.findall(xml)
+        rows = max(map(int, row_numbers), default=0) + xml.count(b"<row>") + xml.count(b"<row/")
+        long_columns = set(_PLAIN_LONG_COLUMN.findall(xml))
+        placed = xml.count(b'<c r="')
+        widest = max((_column_number(text.decode()) for text in long_columns), default=26 if placed else 0)
+        return rows, widest + xml.count(b"<c>") + xml.count(b"<c/")
+    row_numbers = _ROW_NUMBER.findall(xml)
+    rows = max(map(int, row_numbers), default=0) + len(_ROW_TAG.findall(xml)) - len(row_numbers)
+    references = _CELL_COLUMN.findall(xml)
+    widest = max((_column_number(text.decode().upper()) for text in set(references)), default=0)
+    return rows, widest + len(_CELL_TAG.findall(xml)) - len(references)
+
+
+def _column_number(letters: str) -> int:
+    """'A' -> 1, 'AB' -> 28."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _unsaved_formulas(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) 0-based of each formula cell saved without a value (the formula itself is not kept)."""
+    found = {}
+    for match in _FORMULA.finditer(xml):
+        start = xml.rfind(b"<c ", 0, match.start())
+        end = xml.find(b"</c>", match.end())
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        if cell and not _VALUE.search(xml, match.end(), end if end >= 0 else len(xml)):
+            found[(int(cell[2]) - 1, _column_number(cell[1].decode().upper()) - 1)] = ""
     return found
 
 
@@ -241,7 +330,7 @@ def _read_list(number: int, sheet: RawSheet, problems: list[Problem]) -> _List:
     if header_index is None:
         problems.append(Problem(sheet.name, None, None, "no column name of this list was found in the first "
                                                         f"{HEADER_SEARCH_ROWS} rows, for example "
-                                                        f"'{columns[1].label}'"))
+                                                        f"'{columns[-1].label}'"))
         return _List(number, sheet.name, pd.DataFrame({"row": pd.Series(dtype="int64")}))
     header = sheet.rows[header_index]
     positions = {}
@@ -251,7 +340,7 @@ def _read_list(number: int, sheet: RawSheet, problems: list[Problem]) -> _List:
                for name in column.names if name in positions}
     first_row = header_index + 2   # spreadsheet numbering of the first record
     records = [(number_, cells) for number_, cells in enumerate(sheet.rows[header_index + 1:], start=first_row)
-               if any(not _is_missing(cell) for cell in cells)]
+               if any(cells) and not all(map(_is_missing, cells))]
     result = _List(number, sheet.name, pd.DataFrame({"row": pd.Series([n for n, _ in records], dtype="int64")}),
                    {key: str(header[index]).replace("\xa0", " ").strip() for key, (_, index) in located.items()})
     result.duplicates = _duplicate_rows(records)
@@ -280,12 +369,11 @@ def _header_row(rows: list[list[object]], columns: tuple[Column, ...]) -> int | 
 
 
 def _duplicate_rows(records: list[tuple[int, list[object]]]) -> list[tuple[int, int]]:
-    """(row, earlier row) for every record that repeats an earlier one cell for cell."""
+    """(row, earlier row) for every record that repeats an earlier one cell for cell (as saved)."""
     first: dict[tuple, int] = {}
     repeats = []
     for number, cells in records:
-        key = tuple(_clean(cell) for cell in cells)
-        earlier = first.setdefault(key, number)
+        earlier = first.setdefault(tuple(cells), number)
         if earlier != number:
             repeats.append((number, earlier))
     return repeats
@@ -317,13 +405,10 @@ def _parse(column: Column, cells: list[object], table: _List, problems: list[Pro
     reader = _READERS[column.kind]
     values, cache = [], {}
     for position, cell in enumerate(cells):
-        if _is_missing(cell):
-            values.append(None)
-            continue
-        key = (type(cell), cell)
-        if key not in cache:
-            cache[key] = reader(cell)
-        value = cache[key]
+        key = (cell.__class__, cell)
+        value = cache.get(key, _UNREAD)
+        if value is _UNREAD:
+            value = cache[key] = None if _is_missing(cell) else reader(cell)
         if value is _BAD:
             problems.append(Problem(table.sheet, int(table.frame["row"].iat[position]), table.headers[column.key],
                                     f"the value is not {_EXPECTED[column.kind]}"))
@@ -338,7 +423,8 @@ def _parse(column: Column, cells: list[object], table: _List, problems: list[Pro
     return pd.Series(values, dtype="str")
 
 
-_BAD = object()
+_BAD = object()      # a value that cannot be read
+_UNREAD = object()   # not yet in the cache
 
 
 def _read_date(cell: object):
@@ -571,8 +657,9 @@ def _flows(lists: dict[int, _List], window: list[Period], extracted: pd.Timestam
         table = lists.get(number)
         if table is not None and table.has(key):
             rows += _monthly_counts(indicator_id, table.frame[key], window, extracted)
-            blank = int(table.frame[key].isna().sum())
-            notes += _left_out(table.sheet, blank, f"{indicator_id} because the '{table.headers[key]}' is blank")
+            if indicator_id != "AA03":   # a blank completion date is an assessment still open, not a gap
+                notes += _left_out(table.sheet, int(table.frame[key].isna().sum()),
+                                   f"{indicator_id} because the '{table.headers[key]}' is blank")
     for indicator_id, number, key, given, success in _SHARES:
         table = lists.get(number)
         if table is None or not table.has(*NEEDS[indicator_id][1]):
