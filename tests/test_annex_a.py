@@ -550,3 +550,38 @@ def test_november_export_adds_november_and_revises_the_latest_months_slightly(de
     assert set(changed["period"]) == {"2026-09", "2026-10"}
     assert 3 <= len(changed) <= 20
     assert (both.loc[changed.index, "numerator_nov"] - both.loc[changed.index, "numerator_oct"]).abs().max() <= 3
+
+
+# --- national comparison -------------------------------------------------------------------------------
+
+def test_every_annex_a_comparator_mapping_gives_wokinghams_figures():
+    from benchmarking import combine_published, comparators_from_ees
+    from data_loaders.ees import load_comparators_map, load_ees, load_statistical_neighbours
+    mapping = load_comparators_map(ROOT / "data" / "comparators_map.csv")
+    annex_a = mapping[mapping["indicator_id"].str.startswith("AA")]
+    assert set(annex_a["indicator_id"]) == {"AA05", "AA06", "AA11", "AA13", "AA15", "AA17", "AA18"}
+    ees = combine_published([load_ees(path) for path in sorted((ROOT / "data" / "ees").glob("*.csv"))
+                             if not path.name.startswith("sn_model")])
+    neighbours = load_statistical_neighbours(ROOT / "data" / "ees" / "sn_model_2025_wide.csv")["872"]
+    table = comparators_from_ees(ees, annex_a, "872", neighbours)
+    found = table.groupby(["indicator_id", "breakdown"])["la_value"].count()
+    assert len(found) == len(annex_a) and (found > 0).all()
+    latest = table[table["period"] == "2024-25"].set_index(["indicator_id", "breakdown"])
+    # Wokingham 2024-25 as published: C1 re-referrals 16.8% and NFA 0.8%; D3 second or subsequent plans 20.6%;
+    # 3 or more placements 5%; care leavers 19-21 in EET 56%, in suitable accommodation 94%
+    assert latest.loc[("AA05", ""), "la_value"] == 16.8 and latest.loc[("AA06", ""), "la_value"] == 0.8
+    assert latest.loc[("AA11", ""), "la_value"] == 20.6 and latest.loc[("AA15", ""), "la_value"] == 5.0
+    assert latest.loc[("AA17", "19-21"), "la_value"] == 56.0 and latest.loc[("AA18", ""), "la_value"] == 94.0
+    assert latest.loc[("AA13", ""), "la_symbol"] == "c"    # suppressed in 2024-25; earlier years have figures
+
+
+NEW_EES_FILES = ("d3_cpps_subsequent_plan_2013_to_2025__extract.csv",
+                 "d5_cpps_at31march_by_duration_2013_to_2025__extract.csv",
+                 "la_cla_placement_stability__extract.csv", "la_care_leavers_accommodation_suitability__extract.csv")
+
+
+@pytest.mark.usefixtures("needs_dfe")
+def test_bundled_annex_a_comparator_files_are_the_shared_ones_byte_for_byte():
+    from shared_data import DFE
+    for name in NEW_EES_FILES:
+        assert (ROOT / "data" / "ees" / name).read_bytes() == (DFE / name).read_bytes(), name
