@@ -197,9 +197,9 @@ ANNEX_A_ROWS = [
                  "DfE publishes children on a plan at 31 March (table D5, all plans); a count depends on the "
                  "authority's size, so it is not mapped."),
     _annex_a_row("AA13", CHILD_PROTECTION_DASHBOARD, "Child protection plans open 2 years or more",
-                 "Of the plans open at the end of the month (as AA12), the percentage that started two years or more "
-                 "before the month's last day. Numerator and denominator are plans; a quarter or year shows its "
-                 "last month.",
+                 "Of the children on a plan at the end of the month (as AA12), the percentage whose plan started two "
+                 "years or more before the month's last day. Numerator and denominator are children; a quarter or "
+                 "year shows its last month.",
                  "percent", "lower_is_better", "last", "List 7 (child protection plans)",
                  "DfE, table D5: plans open at 31 March that had lasted 2 years or more. DfE's figure is at 31 "
                  "March only; compare March."),
