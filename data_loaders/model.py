@@ -58,6 +58,8 @@ class PerformanceReturn:
     period and breakdown (`""` is the total). `comparators`: published national figures
     typed into the return. `commentary`: the narrative by indicator or dashboard and period.
     `about`: optional facts about the return such as `authority` and `la_code`.
+    `notes`: plain sentences about how the figures were worked out (rows left out, months
+    not complete), for the upload preview; the store does not keep them.
     """
 
     indicators: pd.DataFrame = field(default_factory=lambda: empty_table(INDICATOR_COLUMNS))
@@ -65,6 +67,7 @@ class PerformanceReturn:
     comparators: pd.DataFrame = field(default_factory=lambda: empty_table(COMPARATOR_COLUMNS))
     commentary: pd.DataFrame = field(default_factory=lambda: empty_table(COMMENTARY_COLUMNS))
     about: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "indicators", conform(self.indicators, INDICATOR_COLUMNS))

@@ -366,7 +366,8 @@ def test_bundled_comparators_map_is_valid():
     assert mapping.columns.tolist() == ["indicator_id", "breakdown", "dataset", "measure", "filters",
                                         "polarity_override", "source_label", "note"]
     assert set(mapping["indicator_id"]) == {"CSC01", "CSC03", "CSC06", "CLA01", "CLA02", "CL02", "CL04",
-                                            "MFH01", "MFH02", "MFH04", "WF01", "WF02", "WF03", "WF04"}
+                                            "MFH01", "MFH02", "MFH04", "WF01", "WF02", "WF03", "WF04",
+                                            "AA05", "AA06", "AA11", "AA13", "AA15", "AA17", "AA18"}
     cl02 = mapping[mapping["indicator_id"] == "CL02"].set_index("breakdown")["filters"]
     assert cl02[""] == cl02["19-21"] == {  # the total is DfE's headline 19 to 21 measure
         "care_leaver_age": "19 to 21 years", "breakdown": "Total in education, employment or training"}
