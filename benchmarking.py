@@ -325,15 +325,17 @@ def comparator_points(table: pd.DataFrame, indicator_id: str, average: str = DEF
                       breakdown: str = "") -> pd.DataFrame:
     """An indicator's comparators as chart points, each dated by its reference (`reference_date`).
 
-    A workforce figure sits at 30 September, the census date; every other at 31 March.
+    A workforce figure sits at 30 September, the census date; every other at 31 March. `when` gives
+    the words for the date (`at 30 September 2025`) for a tooltip or a label.
     """
     rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)]
     series = {"Published (this authority)": "la_value", "England": "england", "Region": "region",
               "Statistical neighbours": f"sn_{average}"}
     references = rows["reference"] if "reference" in rows.columns else pd.Series("", index=rows.index)
     points = [
-        {"period": row.period, "period_end": reference_date(row.period, reference), "series": name,
+        {"period": row.period, "period_end": reference_date(row.period, reference),
+         "when": published_period_words(row.period, reference), "series": name,
          "value": float(getattr(row, column)), "source": row.source}
         for row, reference in zip(rows.itertuples(index=False), references) for name, column in series.items()
         if not pd.isna(getattr(row, column))]
-    return pd.DataFrame(points, columns=["period", "period_end", "series", "value", "source"])
+    return pd.DataFrame(points, columns=["period", "period_end", "when", "series", "value", "source"])

@@ -450,8 +450,10 @@ def test_workforce_points_sit_at_30_september_and_others_at_31_march():
     # DfE's workforce reporting year 2025 (shown as 2024-25) is the census at 30 September 2025
     assert workforce.loc[("2024-25", "Published (this authority)"), "period_end"] == pd.Timestamp(2025, 9, 30)
     assert workforce.loc[("2024-25", "Published (this authority)"), "value"] == 14.5
+    assert workforce.loc[("2024-25", "England"), "when"] == "at 30 September 2025"
     referrals = comparator_points(table, "CSC03").set_index(["period", "series"])
     assert referrals.loc[("2024-25", "England"), "period_end"] == pd.Timestamp(2025, 3, 31)
+    assert referrals.loc[("2024-25", "England"), "when"] == "year to 31 March 2025"
     wf01 = table[table["indicator_id"] == "WF01"].set_index("period").loc["2024-25"]
     assert (wf01["reference"], wf01["source"]) == (
         "at 30 September", "DfE, Children's social work workforce, reporting year 2025, indicators")

@@ -465,7 +465,9 @@ def test_every_mapped_measure_says_what_date_it_is_for():
         load_comparators_map("\n".join(lines).encode())
     found = [(p.row, p.column, p.message) for p in caught.value.problems]
     assert [(row, column) for row, column, _ in found] == [(2, "reference"), (3, "reference"), (4, "source_label")]
-    assert found[0][2].startswith("'' is not one of year to 31 March, at 31 March, year to 30 September, at 30 September")
+    assert found[0][2].startswith(
+        "'' is not one of year to 31 March, at 31 March, year to 30 September, at 30 September")
+    assert found[1][2].startswith("'year to 30 June' is not one of")
     assert "{period}" in found[2][2] and "{year}" in found[2][2]
     assert set(REFERENCES) == {"year to 31 March", "at 31 March", "year to 30 September", "at 30 September"}
 
