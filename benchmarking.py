@@ -16,6 +16,7 @@ exist yet, or the figure is `z`, not applicable) gets no neighbours' figure, ran
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,10 @@ NEIGHBOUR_AVERAGES = {"median": "Median (as DfE's CSC outcomes and enablers dash
 DEFAULT_NEIGHBOUR_AVERAGE = "median"  # the one DfE's current dashboard shows
 NOT_APPLICABLE = "z"  # DfE's symbol for a figure that does not apply, e.g. an authority not yet created
 MAX_DECIMALS = 6
+# The columns a comparison reads; filter columns are dropped first, as copying them made it slow.
+_PYTHON_STR = pd.StringDtype("python", na_value=np.nan)  # `str` held as Python strings: cheaper to subset often
+_COMPARED_COLUMNS = ["period", "geographic_level", "la_code", "la_name", "region_code", "joint_return", "measure",
+                     "value", "symbol"]
 
 COMPARATOR_TABLE_COLUMNS = {
     "indicator_id": "str", "breakdown": "str", "period": "str", "la_value": "float64", "la_symbol": "str",
@@ -56,39 +61,9 @@ def benchmark(ees: pd.DataFrame, la_code: str | None, measure: str, period: str,
     """
     if polarity not in POLARITIES:
         raise ValueError(f"polarity '{polarity}' is not one of {', '.join(POLARITIES)}")
-    of_measure = ees[ees["measure"] == measure]
-    rows = of_measure[of_measure["period"] == period]
-    authorities = rows[rows["geographic_level"] == LOCAL_AUTHORITY]
-    duplicated = authorities["la_code"][authorities["la_code"].duplicated()]
-    if not duplicated.empty:
-        raise ValueError(f"{measure} {period} has several rows for authority {duplicated.iloc[0]}: "
-                         "narrow the table to one filter combination first")
-    by_code = authorities.set_index("la_code")
-    la_code = str(la_code or "")
-    value, symbol = _figure(by_code, la_code)
-    region_code = _region_code(ees, la_code) or region_code or ""
-    regions = rows[(rows["geographic_level"] == REGIONAL) & (rows["region_code"] == region_code)]
-    england, england_symbol = _figure(rows[rows["geographic_level"] == NATIONAL], None)
-    region, region_symbol = _figure(regions, None)
-    names = ees.drop_duplicates("la_code").set_index("la_code")["la_name"]
-    neighbour_values = [(code, names.get(code, ""), *_figure(by_code, code)) for code in neighbours]
-    exists = la_code in by_code.index and symbol != NOT_APPLICABLE
-    neighbour_numbers = [figure for _, _, figure, _ in neighbour_values if figure is not None] if exists else []
-    decimals = published_decimals(of_measure["value"])
-    numbers = _one_row_per_return(authorities)["value"].dropna().to_numpy()
-    rank, quartile = _rank_and_quartile(value, numbers, polarity)
-    return {
-        "value": value, "symbol": symbol,
-        "england": england, "england_symbol": england_symbol,
-        "region": region, "region_symbol": region_symbol, "region_code": region_code,
-        "sn_mean": _rounded(np.mean(neighbour_numbers), decimals) if neighbour_numbers else None,
-        "sn_median": _rounded(np.median(neighbour_numbers), decimals) if neighbour_numbers else None,
-        "sn_count": len(neighbour_numbers),
-        "rank": rank, "n_las": len(numbers), "quartile": quartile,
-        "joint_return": _joint_return_name(authorities, la_code),
-        "decimals": decimals,
-        "neighbour_values": neighbour_values,
-    }
+    of_measure = _compared(ees[ees["measure"] == measure])
+    facts = _measure_facts(ees, of_measure, str(la_code or ""), region_code)
+    return _benchmark_year(of_measure[of_measure["period"] == period], facts, polarity, neighbours)
 
 
 def comparators_from_ees(ees: pd.DataFrame, mapping: pd.DataFrame, la_code: str | None,
@@ -102,10 +77,13 @@ def comparators_from_ees(ees: pd.DataFrame, mapping: pd.DataFrame, la_code: str 
     """
     records = []
     for row in mapping.itertuples(index=False):
-        subset = _mapped_rows(ees, row.dataset, row.measure, row.filters, row.indicator_id)
+        subset = _compared(_mapped_rows(ees, row.dataset, row.measure, row.filters, row.indicator_id))
         polarity = row.polarity_override or (polarities or {}).get(row.indicator_id, "neutral")
-        for period in sorted(subset["period"].unique()):
-            result = benchmark(subset, la_code, row.measure, period, polarity, neighbours, region_code)
+        if polarity not in POLARITIES:
+            raise ValueError(f"polarity '{polarity}' is not one of {', '.join(POLARITIES)}")
+        facts = _measure_facts(subset, subset, str(la_code or ""), region_code)
+        for period, rows in subset.groupby("period", sort=True):
+            result = _benchmark_year(rows, facts, polarity, neighbours)
             records.append({
                 "indicator_id": row.indicator_id, "breakdown": row.breakdown, "period": period,
                 "la_value": result["value"], "la_symbol": result["symbol"],
@@ -119,6 +97,62 @@ def comparators_from_ees(ees: pd.DataFrame, mapping: pd.DataFrame, la_code: str 
             })
     table = pd.DataFrame(records, columns=list(COMPARATOR_TABLE_COLUMNS))
     return table.astype(COMPARATOR_TABLE_COLUMNS).reset_index(drop=True)
+
+
+def _compared(rows: pd.DataFrame) -> pd.DataFrame:
+    """Only the columns a comparison reads (those the table has)."""
+    compared = rows[[column for column in _COMPARED_COLUMNS if column in rows.columns]]
+    return compared.astype({column: _PYTHON_STR for column in compared.columns if column != "value"})
+
+
+@dataclass(frozen=True)
+class _MeasureFacts:
+    """What every year of one measure shares: the authority, its region, names and published places."""
+
+    la_code: str
+    region_code: str
+    names: dict[str, str]
+    decimals: int | None
+
+
+def _measure_facts(ees: pd.DataFrame, of_measure: pd.DataFrame, la_code: str,
+                   region_code: str | None) -> _MeasureFacts:
+    """The authority's region (its own latest row, else `region_code`), every name, the published places."""
+    names = ees.drop_duplicates("la_code")
+    return _MeasureFacts(la_code, _region_code(ees, la_code) or region_code or "",
+                         dict(zip(names["la_code"], names["la_name"])), published_decimals(of_measure["value"]))
+
+
+def _benchmark_year(rows: pd.DataFrame, facts: _MeasureFacts, polarity: str, neighbours: Sequence[str]) -> dict:
+    """`benchmark`'s result from one year's rows of one measure."""
+    authorities = rows[rows["geographic_level"] == LOCAL_AUTHORITY]
+    duplicated = authorities["la_code"][authorities["la_code"].duplicated()]
+    if not duplicated.empty:
+        raise ValueError(f"{rows['measure'].iloc[0]} {rows['period'].iloc[0]} has several rows for authority "
+                         f"{duplicated.iloc[0]}: narrow the table to one filter combination first")
+    figures = {code: (None if pd.isna(value) else float(value), str(symbol)) for code, value, symbol
+               in zip(authorities["la_code"], authorities["value"], authorities["symbol"])}
+    value, symbol = figures.get(facts.la_code, (None, ""))
+    regions = rows[(rows["geographic_level"] == REGIONAL) & (rows["region_code"] == facts.region_code)]
+    england, england_symbol = _figure(rows[rows["geographic_level"] == NATIONAL])
+    region, region_symbol = _figure(regions)
+    neighbour_values = [(code, facts.names.get(code, ""), *figures.get(code, (None, ""))) for code in neighbours]
+    exists = facts.la_code in figures and symbol != NOT_APPLICABLE
+    neighbour_numbers = [figure for _, _, figure, _ in neighbour_values if figure is not None] if exists else []
+    numbers = _one_row_per_return(authorities)["value"].dropna().to_numpy()
+    rank, quartile = _rank_and_quartile(value, numbers, polarity)
+    return {
+        "value": value, "symbol": symbol,
+        "england": england, "england_symbol": england_symbol,
+        "region": region, "region_symbol": region_symbol, "region_code": facts.region_code,
+        "sn_mean": _rounded(np.mean(neighbour_numbers), facts.decimals) if neighbour_numbers else None,
+        "sn_median": _rounded(np.median(neighbour_numbers), facts.decimals) if neighbour_numbers else None,
+        "sn_count": len(neighbour_numbers),
+        "rank": rank, "n_las": len(numbers), "quartile": quartile,
+        "joint_return": _joint_return_name(authorities, facts.la_code),
+        "decimals": facts.decimals,
+        "neighbour_values": neighbour_values,
+    }
 
 
 def source_words(label: str, period: str) -> str:
@@ -181,16 +215,11 @@ def measure_label(measure: str, filters: Mapping[str, str]) -> str:
     return f"{label}: {', '.join(slices)}" if slices else label
 
 
-def _figure(rows: pd.DataFrame, la_code: str | None) -> tuple[float | None, str]:
-    """(value or None, symbol) of the row for `la_code` (or the only row); (None, "") when there is none."""
-    if la_code is not None:
-        if la_code not in rows.index:
-            return None, ""
-        row = rows.loc[la_code]
-    elif rows.empty:
+def _figure(rows: pd.DataFrame) -> tuple[float | None, str]:
+    """(value or None, symbol) of the only row (England's, a region's); (None, "") when there is none."""
+    if rows.empty:
         return None, ""
-    else:
-        row = rows.iloc[0]
+    row = rows.iloc[0]
     return (None if pd.isna(row["value"]) else float(row["value"])), str(row["symbol"])
 
 
