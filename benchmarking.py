@@ -61,7 +61,7 @@ def benchmark(ees: pd.DataFrame, la_code: str | None, measure: str, period: str,
     """
     if polarity not in POLARITIES:
         raise ValueError(f"polarity '{polarity}' is not one of {', '.join(POLARITIES)}")
-    of_measure = _compared(ees[ees["measure"] == measure])
+    of_measure = ees[ees["measure"] == measure]
     facts = _measure_facts(ees, of_measure, str(la_code or ""), region_code)
     return _benchmark_year(of_measure[of_measure["period"] == period], facts, polarity, neighbours)
 
@@ -100,7 +100,7 @@ def comparators_from_ees(ees: pd.DataFrame, mapping: pd.DataFrame, la_code: str 
 
 
 def _compared(rows: pd.DataFrame) -> pd.DataFrame:
-    """Only the columns a comparison reads (those the table has)."""
+    """Only the columns a comparison reads (those the table has), ready to be cut into years many times."""
     compared = rows[[column for column in _COMPARED_COLUMNS if column in rows.columns]]
     return compared.astype({column: _PYTHON_STR for column in compared.columns if column != "value"})
 
