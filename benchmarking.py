@@ -355,16 +355,18 @@ def comparator_points(table: pd.DataFrame, indicator_id: str, average: str = DEF
     """An indicator's comparators as chart points, each dated by its reference (`reference_date`).
 
     A workforce figure sits at 30 September, the census date; every other at 31 March. `when` gives
-    the words for the date (`at 30 September 2025`) for a tooltip or a label.
+    the words for the date (`at 30 September 2025`) and `decimals` the places DfE publishes it at, for
+    a tooltip or a label.
     """
     rows = table[(table["indicator_id"] == indicator_id) & (table["breakdown"] == breakdown)]
     series = {"Published (this authority)": "la_value", "England": "england", "Region": "region",
               "Statistical neighbours": f"sn_{average}"}
-    references = rows["reference"] if "reference" in rows.columns else pd.Series("", index=rows.index)
+    rows = rows.reindex(columns=list(dict.fromkeys([*rows.columns, "reference", "decimals"])))
     points = [
-        {"period": row.period, "period_end": reference_date(row.period, reference),
-         "when": published_period_words(row.period, reference), "series": name,
-         "value": float(getattr(row, column)), "source": row.source}
-        for row, reference in zip(rows.itertuples(index=False), references) for name, column in series.items()
+        {"period": row.period, "period_end": reference_date(row.period, row.reference),
+         "when": published_period_words(row.period, row.reference), "series": name,
+         "value": float(getattr(row, column)), "decimals": row.decimals, "source": row.source}
+        for row in rows.itertuples(index=False) for name, column in series.items()
         if not pd.isna(getattr(row, column))]
-    return pd.DataFrame(points, columns=["period", "period_end", "when", "series", "value", "source"])
+    columns = ["period", "period_end", "when", "series", "value", "decimals", "source"]
+    return pd.DataFrame(points, columns=columns).astype({"decimals": "Int64"})

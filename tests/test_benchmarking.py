@@ -450,7 +450,7 @@ def test_workforce_points_sit_at_30_september_and_others_at_31_march():
     # DfE's workforce reporting year 2025 (shown as 2024-25) is the census at 30 September 2025
     assert workforce.loc[("2024-25", "Published (this authority)"), "period_end"] == pd.Timestamp(2025, 9, 30)
     assert workforce.loc[("2024-25", "Published (this authority)"), "value"] == 14.5
-    assert workforce.loc[("2024-25", "England"), "when"] == "at 30 September 2025"
+    assert workforce.loc[("2024-25", "England"), ["when", "decimals"]].tolist() == ["at 30 September 2025", 1]
     referrals = comparator_points(table, "CSC03").set_index(["period", "series"])
     assert referrals.loc[("2024-25", "England"), "period_end"] == pd.Timestamp(2025, 3, 31)
     assert referrals.loc[("2024-25", "England"), "when"] == "year to 31 March 2025"
@@ -461,5 +461,7 @@ def test_workforce_points_sit_at_30_september_and_others_at_31_march():
     typed = pd.DataFrame({"indicator_id": ["WF01"], "period": ["2023-24"], "england": [16.2], "region": [math.nan],
                           "statistical_neighbours": [math.nan], "source": ["typed"]})
     merged = merge_comparators(typed, table[table["indicator_id"] == "CSC03"])
-    assert comparator_points(merged, "WF01")["period_end"].tolist() == [pd.Timestamp(2024, 3, 31)]
+    typed_points = comparator_points(merged, "WF01")
+    assert typed_points["period_end"].tolist() == [pd.Timestamp(2024, 3, 31)]
+    assert typed_points["decimals"].isna().all() and typed_points["when"].tolist() == ["2023-24"]
     assert reference_date("2023-24", "at 30 September") == pd.Timestamp(2024, 9, 30)
