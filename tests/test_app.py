@@ -359,7 +359,8 @@ def test_uploading_the_same_file_again_is_pointed_out(tmp_path):
     at = open_page(started(), "pages/upload.py")
     at.file_uploader[0].set_value(("demo_return.xlsx", DEMO.read_bytes(), XLSX)).run()
     assert any("already saved as version 1 by test" in warning.value for warning in at.warning)
-    assert {metric.label: metric.value for metric in at.metric}["Unchanged"] == "3,923"
+    # 4,033 Values rows: 3,923 plus CP06 and CLA07 for 55 months (April 2022 to October 2026)
+    assert {metric.label: metric.value for metric in at.metric}["Unchanged"] == "4,033"
 
 
 def test_switching_to_a_real_authority_shows_its_published_and_neighbour_figures(tmp_path):
