@@ -432,7 +432,10 @@ DEMO_PAIRS = {"AA03": "EH02", "AA04": "CSC01", "AA05": "CSC03", "AA07": "CSC05",
 
 def test_suggested_mapping_for_the_demo_catalogue():
     suggestion = suggested_mapping(demo_catalogue())
-    assert suggestion == {indicator_id: DEMO_PAIRS.get(indicator_id, "") for indicator_id in ANNEX_A_IDS}
+    # and AA13 'Plans open 2 years or more' goes to the demo's CP06, a snapshot percentage of the same plans
+    # (the demo exports do not reproduce CP06, so it is not one of the pairs above)
+    expected = {indicator_id: DEMO_PAIRS.get(indicator_id, "") for indicator_id in ANNEX_A_IDS} | {"AA13": "CP06"}
+    assert suggestion == expected
     # AA02 'Early Help assessments started' is not EH02 'completed', though 3 of 4 words are shared: the
     # better pair AA03-EH02 takes EH02 first, and EH01 'Requests for Early Help support' is too unlike
     assert title_likeness("Early Help assessments started", "Requests for Early Help support") < 0.7

@@ -310,7 +310,9 @@ def test_every_published_figure_carries_the_places_dfe_publishes_it_at():
     assert places == {
         "CSC01": [0], "CSC03": [1], "CSC06": [1], "CP04": [1], "CP06": [1], "CLA01": [0], "CLA02": [0],
         "CLA03": [0], "CLA04": [0], "CLA07": [0], "CL02": [0], "CL03": [0], "CL04": [0], "MFH01": [0],
-        "MFH02": [0], "MFH04": [1], "WF01": [1], "WF02": [1], "WF03": [1], "WF04": [1]}
+        "MFH02": [0], "MFH04": [1], "WF01": [1], "WF02": [1], "WF03": [1], "WF04": [1],
+        # the Annex A indicators take the places of the same DfE measures
+        "AA05": [1], "AA06": [1], "AA11": [1], "AA13": [1], "AA15": [0], "AA17": [0], "AA18": [0]}
 
 
 def test_published_decimals():
