@@ -362,11 +362,16 @@ def comparator_points(table: pd.DataFrame, indicator_id: str, average: str = DEF
     series = {"Published (this authority)": "la_value", "England": "england", "Region": "region",
               "Statistical neighbours": f"sn_{average}"}
     rows = rows.reindex(columns=list(dict.fromkeys([*rows.columns, "reference", "decimals"])))
-    points = [
-        {"period": row.period, "period_end": reference_date(row.period, row.reference),
-         "when": published_period_words(row.period, row.reference), "series": name,
-         "value": float(getattr(row, column)), "decimals": row.decimals, "source": row.source}
-        for row in rows.itertuples(index=False) for name, column in series.items()
-        if not pd.isna(getattr(row, column))]
+    other = "sn_mean" if average == "median" else "sn_median"
+    points = []
+    for row in rows.itertuples(index=False):
+        for name, column in series.items():
+            figure = getattr(row, column)
+            if column.startswith("sn_") and pd.isna(figure):
+                figure = getattr(row, other)  # a neighbour figure typed into a return is a mean
+            if not pd.isna(figure):
+                points.append({"period": row.period, "period_end": reference_date(row.period, row.reference),
+                               "when": published_period_words(row.period, row.reference), "series": name,
+                               "value": float(figure), "decimals": row.decimals, "source": row.source})
     columns = ["period", "period_end", "when", "series", "value", "decimals", "source"]
     return pd.DataFrame(points, columns=columns).astype({"decimals": "Int64"})

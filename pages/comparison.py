@@ -5,17 +5,21 @@ import benchmarking
 from data_loaders import statistical_neighbour_table
 from render import charts, html
 from ui import cached, sections
-from ui.data import (NEIGHBOUR_AVERAGES, NEIGHBOUR_MODEL, authority_code, authority_names, comparators_map, current,
-                     neighbour_average, neighbours, published_figures, region_code, region_name, store)
+from benchmarking import NEIGHBOUR_AVERAGES
+from ui.data import (NEIGHBOUR_MODEL, authority_code, authority_names, comparators_map, current, neighbour_average,
+                     neighbours, published_figures, region_of, store)
 from ui.editing import editor
 from ui.text import literal
 
 data = current()
 sections.page_header(data, "National comparison")
 st.markdown("Published figures from the Department for Education's statutory returns (Explore Education "
-            "Statistics), for the year to 31 March unless stated. Ranks and quartiles are among the authorities "
-            "in the loaded files (quartile A is the best quarter). Early Help has no statutory return, so there "
-            "is nothing national to compare it with.")
+            "Statistics), each dated as DfE dates it: most for the year to 31 March or at 31 March, the workforce at "
+            "30 September. Figures are shown to the places DfE publishes them at, and the neighbours' figure is "
+            "the median of the ten statistical neighbours that have one, as DfE's own dashboard shows it (the mean, "
+            "as DfE's LAIT shows it, can be chosen). Ranks and quartiles are among the authorities in the loaded "
+            "files (quartile A is the best quarter); a joint return is ranked once. Early Help has no statutory "
+            "return, so there is nothing national to compare it with.")
 
 names = {"": "None: a fictional authority (England and region only)"} | authority_names(data.store_token)
 saved_code, saved_average = authority_code(data), neighbour_average(data)
@@ -45,7 +49,7 @@ if la_code:
             hide_index=True, width="stretch")
 
 table = cached.comparisons(data, la_code)
-region = region_name(data.store_token, region_code(data))
+region = region_of(data, la_code)[1]
 catalogue = data.ret.indicators.set_index("indicator_id")
 figures = published_figures(data.store_token)
 for row in comparators_map().itertuples(index=False):

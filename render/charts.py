@@ -174,15 +174,16 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
 def comparator_layer(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
     """Annual published figures as large outlined symbols, one shape and colour per comparator."""
     names = [name for name in COMPARATOR_STYLE if name in set(comparators["series"])]
-    data = comparators.assign(shown=comparators["value"].map(lambda v: format_value(v, unit)))
+    data = comparators.assign(shown=[format_value(value, unit, decimals=places) for value, places
+                                     in zip(comparators["value"], comparators["decimals"])])
     return alt.Chart(data).mark_point(size=150, filled=True, opacity=0.9, stroke="#ffffff", strokeWidth=1).encode(
         x=alt.X("period_end:T"),
         y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)),
-        color=alt.Color("series:N", title="Published (year to 31 March)",
+        color=alt.Color("series:N", title="Published by DfE",
                         scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][0] for n in names])),
-        shape=alt.Shape("series:N", title="Published (year to 31 March)",
+        shape=alt.Shape("series:N", title="Published by DfE",
                         scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][1] for n in names])),
-        tooltip=[alt.Tooltip("series:N", title="Comparator"), alt.Tooltip("period:N", title="Year"),
+        tooltip=[alt.Tooltip("series:N", title="Comparator"), alt.Tooltip("when:N", title="For"),
                  alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source:N", title="Source")],
     )
 
@@ -339,7 +340,8 @@ def neighbour_bars(table: pd.DataFrame, unit: str, title: str, highlight: str,
     """Every authority's published figure as a sorted bar, this authority highlighted by colour and label."""
     data = table.copy()
     data["shown"] = data["value"].map(lambda v: format_value(v, unit))
-    data["who"] = np.where(data["la_code"] == highlight, "This authority", "Other authority")
+    data["who"] = ["This authority" if highlight and highlight in str(code).split(" / ") else "Other authority"
+                   for code in data["la_code"]]
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("la_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title=UNIT_LABELS.get(unit) or _y_title(unit),

@@ -16,6 +16,7 @@ import pandas as pd
 import disclosure
 import indicators
 import spc
+from benchmarking import published_period_words
 from data_loaders import SYMBOL_MEANINGS
 from periods import Period
 from render.style import (ASSURANCE_WORDS, INK, MUTED, RAG_BORDER, RAG_FILL, RAG_INK, RAG_SYMBOLS, RAG_WORDS,
@@ -320,50 +321,75 @@ def rag_tiles_html(summary: pd.DataFrame) -> str:
     return f'<div class="tiles">{"".join(tiles)}</div>'
 
 
-def _published(value: float, symbol: str, unit: str) -> str:
-    """A published figure, or its DfE symbol with what it means."""
+def _published(value: float, symbol: str, unit: str, decimals=None) -> str:
+    """A published figure at the places DfE publishes it at, or its DfE symbol with what it means."""
     if not pd.isna(value):
-        return esc(format_value(value, unit))
+        return esc(format_value(value, unit, decimals=decimals))
     if symbol and symbol != "blank":
         meaning = SYMBOL_MEANINGS.get(symbol, "not published")
         return f'<abbr title="{esc(meaning)}">{esc(symbol)}</abbr> <span class="muted">({esc(meaning)})</span>'
     return "—"
 
 
+def neighbour_figure(row, average: str) -> tuple[float, str]:
+    """The statistical neighbours' figure to show and its average's name: the one chosen, else the other
+    (a neighbour figure typed into a return is a mean)."""
+    chosen = getattr(row, f"sn_{average}")
+    if not pd.isna(chosen):
+        return chosen, average
+    other = "mean" if average == "median" else "median"
+    return getattr(row, f"sn_{other}"), other
+
+
+def _rank_words(rank, n_las, quartile, joint_return: str) -> str:
+    """'5 of 15 · quartile B', with the joint return it is ranked as where there is one."""
+    words = f"{int(rank)} of {int(n_las)}" + (f" · quartile {esc(quartile)}" if quartile else "")
+    return words + (f' <span class="muted">({esc(joint_return)})</span>' if joint_return else "")
+
+
 def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str, region: str = "Region") -> str:
-    """Published comparators by year: this authority, England, region, neighbours, rank and quartile."""
-    body = "".join(
-        f"<tr><td>{esc(row.period)}</td><td class='num'>{_published(row.la_value, row.la_symbol, unit)}</td>"
-        f"<td class='num'>{_published(row.england, row.england_symbol, unit)}</td>"
-        f"<td class='num'>{_published(row.region, row.region_symbol, unit)}</td>"
-        f"<td class='num'>{_published(getattr(row, f'sn_{average}'), '', unit)}"
-        f"{'' if pd.isna(row.sn_count) or not row.sn_count else f' <span class=muted>({int(row.sn_count)} of 10)</span>'}</td>"
-        f"<td class='num'>{'' if pd.isna(row.rank) else f'{int(row.rank)} of {int(row.n_las)}'}</td>"
-        f"<td>{esc(row.quartile)}</td></tr>"
-        for row in rows.itertuples(index=False))
-    return ('<table class="summary"><thead><tr><th scope="col">Year</th><th scope="col" class="num">This authority '
-            f'(published)</th><th scope="col" class="num">England</th><th scope="col" class="num">{esc(region)}</th>'
+    """Published comparators by year, each at DfE's precision and dated as DfE dates it: this authority,
+    England, region, neighbours, rank and quartile."""
+    body = []
+    for row in rows.itertuples(index=False):
+        neighbours, used = neighbour_figure(row, average)
+        count = '' if pd.isna(row.sn_count) or not row.sn_count else f' <span class=muted>({int(row.sn_count)} of 10)</span>'
+        body.append(
+            f"<tr><td>{esc(published_period_words(row.period, row.reference))}</td>"
+            f"<td class='num'>{_published(row.la_value, row.la_symbol, unit, row.decimals)}</td>"
+            f"<td class='num'>{_published(row.england, row.england_symbol, unit, row.decimals)}</td>"
+            f"<td class='num'>{_published(row.region, row.region_symbol, unit, row.decimals)}</td>"
+            f"<td class='num'>{_published(neighbours, '', unit, row.decimals)}"
+            f"{'' if used == average or pd.isna(neighbours) else f' <span class=muted>({used})</span>'}{count}</td>"
+            f"<td class='num'>{'' if pd.isna(row.rank) else _rank_words(row.rank, row.n_las, '', row.joint_return)}</td>"
+            f"<td>{esc(row.quartile)}</td></tr>")
+    return ('<table class="summary"><thead><tr><th scope="col">Published</th><th scope="col" class="num">This '
+            'authority</th><th scope="col" class="num">England</th>'
+            f'<th scope="col" class="num">{esc(region)}</th>'
             f'<th scope="col" class="num">Statistical neighbours ({esc(average)})</th><th scope="col" class="num">Rank</th>'
-            f'<th scope="col">Quartile (A best)</th></tr></thead><tbody>{body}</tbody></table>')
+            f'<th scope="col">Quartile (A best)</th></tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def comparator_card_html(latest: pd.Series, unit: str, average: str, region: str) -> str:
-    """The latest published comparators for an indicator's card, one line each."""
-    lines = [("This authority (published)", _published(latest["la_value"], latest["la_symbol"], unit))]
+    """The latest published comparators for an indicator's card, one line each, at DfE's precision."""
+    places = latest["decimals"]
+    lines = [("This authority (published)", _published(latest["la_value"], latest["la_symbol"], unit, places))]
     if unit != "count":  # a national or regional total says nothing about one authority's count
-        lines += [("England", _published(latest["england"], latest["england_symbol"], unit)),
-                  (region, _published(latest["region"], latest["region_symbol"], unit))]
-    if not pd.isna(latest["sn_count"]) and latest["sn_count"] > 0:
-        lines.append((f"Statistical neighbours ({average} of {int(latest['sn_count'])})",
-                      _published(latest[f"sn_{average}"], "", unit)))
+        lines += [("England", _published(latest["england"], latest["england_symbol"], unit, places)),
+                  (region, _published(latest["region"], latest["region_symbol"], unit, places))]
+    neighbours, used = neighbour_figure(latest, average)
+    if not pd.isna(neighbours):
+        count = f" of {int(latest['sn_count'])}" if not pd.isna(latest["sn_count"]) and latest["sn_count"] else ""
+        lines.append((f"Statistical neighbours ({used}{count})", _published(neighbours, "", unit, places)))
     if not pd.isna(latest["rank"]):
-        lines.append(("Rank", f"{int(latest['rank'])} of {int(latest['n_las'])} · quartile {esc(latest['quartile'])} "
-                              '<span class="muted">(A best)</span>'))
+        lines.append(("Rank", _rank_words(latest["rank"], latest["n_las"], latest["quartile"], latest["joint_return"])
+                      + ' <span class="muted">(A best)</span>'))
     rows = "".join(f"<tr><td>{esc(label)}</td><td class='num'>{value}</td></tr>" for label, value in lines
                    if value != "—")
     if not rows:
         return ""
-    return (f'<table class="summary"><caption style="font-size:1rem">Published {esc(latest["period"])}</caption>'
+    words = published_period_words(latest["period"], latest["reference"])
+    return (f'<table class="summary"><caption style="font-size:1rem">Published: {esc(words)}</caption>'
             f"<tbody>{rows}</tbody></table>")
 
 

@@ -19,7 +19,7 @@ from render import charts, tables
 from render.pack import build_pack, page_count, pack_pdf
 from render.workbook import pack_workbook
 from ui.data import (CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
-                     published_figures, region_code)
+                     published_figures, region_of)
 
 _cached = functools.partial(st.cache_resource, show_spinner=False, hash_funcs={CurrentData: lambda data: data.token})
 
@@ -30,7 +30,7 @@ def comparisons(data: CurrentData, la_code: str) -> pd.DataFrame:
     polarities = dict(zip(data.ret.indicators["indicator_id"], data.ret.indicators["polarity"]))
     published = benchmarking.comparators_from_ees(
         published_figures(data.store_token), comparators_map(), la_code or None,
-        neighbours().get(la_code, []), region_code(data), polarities)
+        neighbours().get(la_code, []), region_of(data, la_code)[0], polarities)
     return benchmarking.merge_comparators(data.ret.comparators, published)
 
 

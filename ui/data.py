@@ -17,6 +17,7 @@ import streamlit as st
 import benchmarking
 from data_loaders import (PerformanceReturn, load_comparators_map, load_ees, load_return,
                           load_statistical_neighbours)
+from data_loaders.ees import load_authority_regions
 from store import Store
 from ui.router import use_navigation_router
 
@@ -93,18 +94,27 @@ def authority_code(data: CurrentData) -> str:
     return setting(data, "la_code", data.ret.about.get("la_code", ""))
 
 
-NEIGHBOUR_AVERAGES = {"mean": "Mean (as DfE's LAIT)", "median": "Median (as DfE's CSC outcomes dashboard)"}
-
-
 def neighbour_average(data: CurrentData) -> str:
-    """`mean` (as DfE's LAIT tool) or `median` (as DfE's CSC outcomes dashboard) for neighbour figures."""
-    chosen = setting(data, "neighbour_average", "mean")
-    return chosen if chosen in NEIGHBOUR_AVERAGES else "mean"
+    """`median` (as DfE's CSC outcomes and enablers dashboard, the default) or `mean` (as DfE's LAIT)."""
+    chosen = setting(data, "neighbour_average", benchmarking.DEFAULT_NEIGHBOUR_AVERAGE)
+    return chosen if chosen in benchmarking.NEIGHBOUR_AVERAGES else benchmarking.DEFAULT_NEIGHBOUR_AVERAGE
 
 
 def region_code(data: CurrentData) -> str:
     """The region the return says it is in, or the default region for a fictional authority."""
     return data.ret.about.get("region_code") or benchmarking.DEFAULT_REGION_CODE
+
+
+@st.cache_data(show_spinner=False)
+def authority_regions() -> dict[str, tuple[str, str]]:
+    """Each authority's region (London boroughs in Inner or Outer London), from DfE's neighbour model."""
+    return load_authority_regions(NEIGHBOUR_MODEL)
+
+
+def region_of(data: CurrentData, la_code: str) -> tuple[str, str]:
+    """(code, name) of the region the authority's figures are compared with, as DfE names it."""
+    return benchmarking.authority_region(published_figures(data.store_token), la_code, region_code(data),
+                                         authority_regions())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -125,14 +135,6 @@ def comparators_map() -> pd.DataFrame:
 def neighbours() -> dict[str, list[str]]:
     """Each authority's ten statistical neighbours from DfE's 2025 model, closest first."""
     return load_statistical_neighbours(NEIGHBOUR_MODEL)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def region_name(store_token: str, code: str) -> str:
-    """A region's name from the published figures (e.g. E12000008 -> South East)."""
-    figures = published_figures(store_token)
-    names = figures.loc[figures["region_code"] == code, "region_name"]
-    return str(names.iloc[-1]) if len(names) and names.iloc[-1] else "Region"
 
 
 def authority_names(store_token: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import indicators
 from periods import Period
 from render import html
 from ui import cached
-from ui.data import CurrentData, neighbour_average, region_code, region_name
+from ui.data import CurrentData, authority_code, neighbour_average, region_of
 from ui.editing import editing_note
 
 
@@ -96,8 +96,7 @@ def comparator_panel(data: CurrentData, latest: pd.Series | None, unit: str) -> 
     """The latest published comparators for an indicator, with the source named."""
     if latest is None:
         return
-    region = region_name(data.store_token, region_code(data))
+    region = region_of(data, authority_code(data))[1]
     card = html.comparator_card_html(latest, unit, neighbour_average(data), region)
     if card:
-        st.html(card + f'<p class="muted" style="font-size:0.9rem">Source: {html.esc(latest["source"])}. '
-                       "Published figures are for the year to 31 March.</p>")
+        st.html(card + f'<p class="muted" style="font-size:0.9rem">Source: {html.esc(latest["source"])}.</p>')
