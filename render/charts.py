@@ -475,17 +475,21 @@ def report_sparkline(report, indicator_id: str) -> alt.TopLevelMixin:
     return sparkline(history[history["breakdown"] == ""], row["unit"], row["title"], row["target"])
 
 
+SPARKLINE_FONT = 18  # committee mode: legible on a projector (no text under 18 px at 1920x1080)
+
+
 def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
-              height: int = 110) -> alt.TopLevelMixin:
+              height: int = 120) -> alt.TopLevelMixin:
     """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
     data = history_frame(history).tail(SPARKLINE_PERIODS)  # suppressed months stay as gaps, never joined across
     data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))
     numbers = list(data["value"]) + ([target] if target is not None and not pd.isna(target) else [])
     scale = alt.Scale(domain=y_domain(numbers, unit), nice=False)
-    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=4,
-                                                          month_format="%b %y", labelFontSize=14, grid=False))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=3,
+                                                          month_format="%b %y", labelFontSize=SPARKLINE_FONT,
+                                                          grid=False))
     y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(format=_axis_format(unit), tickCount=3,
-                                                                labelFontSize=14))
+                                                                labelFontSize=SPARKLINE_FONT))
     layers = [alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3, point=alt.OverlayMarkDef(size=30))
               .encode(x=x, y=y, tooltip=[alt.Tooltip("period_display:N", title="Period"),
                                          alt.Tooltip("shown:N", title="Value")])]

@@ -444,7 +444,7 @@ def _overview_figure(row: pd.Series, public: bool) -> str:
 
 PRESENT_CSS = """
 <style>
-html { font-size: 20px; }
+html { font-size: 22px; }
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0.7rem 1.4rem 0.3rem 1.4rem !important;
@@ -454,21 +454,21 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
 .present-top .where { font-size:1.1rem; color:#0b0c0c; text-align:right; line-height:1.35; }
 .present-top .who { font-size:1.0rem; color:#383f43; }
-.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.45rem 0.7rem 0.2rem 0.7rem; background:#fff;
-  min-height:10.5rem; }
+.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.4rem 0.6rem 0.2rem 0.6rem; background:#fff;
+  min-height:10.2rem; }
 .ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
 .ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
-.ptile .small, .ptile .rag, .ptile .spc, .ptile .dir { font-size:0.95rem; }
-.present-side .commentary { font-size:1.0rem; }
-.present-side .commentary .who { font-size:0.95rem; }
+.ptile .small, .ptile .rag, .ptile .spc, .ptile .dir, .ptile .muted { font-size:0.85rem; }
+.present-side .commentary { font-size:0.95rem; }
+.present-side .commentary .who { font-size:0.85rem; }
 .present-side h2 { font-size:1.3rem; margin:0.2rem 0; padding:0; }
-.present-side p { font-size:1.0rem; }
+.present-side p { font-size:0.9rem; }
 .present-attention { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; }
 .present-attention .attention-item { margin:0; font-size:1.0rem; }
 .present-attention .card-value { font-size:2.0rem; }
 .present-attention .commentary, .present-attention .commentary .who, .present-attention .reason,
-.present-attention .spc, .present-attention .rag, .present-attention .muted { font-size:0.95rem; }
-.present-overview table.summary, .present-overview table.summary caption { font-size:1.0rem; }
+.present-attention .spc, .present-attention .rag, .present-attention .muted { font-size:0.85rem; }
+.present-overview table.summary, .present-overview table.summary caption { font-size:0.95rem; }
 .footnote { font-size:0.75rem; color:#505a5f; }
 </style>
 """
