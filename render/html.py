@@ -414,6 +414,7 @@ def attention_html(rows: pd.DataFrame, public: bool = False, css_class: str = "a
             f'<div class="card-head"><span class="card-value">{esc(value)}</span>'
             f'<span class="card-counts">{esc(counts)}</span>{rag_badge(row["rag"])}'
             f'<span class="muted">{esc(target)}{esc(row["period_display"])}</span></div>'
+            f'<div class="since">Since previous period: {changes_html(row, public)[0]}</div>'
             f'<div class="reasons">{reasons}</div>{words}</div>')
     return f'<div class="{css_class}">' + "".join(items) + "</div>"
 
@@ -458,6 +459,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
   min-height:10.2rem; }
 .ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
 .ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
+.ptile .big .unit { font-size:0.85rem; font-weight:600; }
 .ptile .small, .ptile .rag, .ptile .spc, .ptile .dir, .ptile .muted { font-size:0.85rem; }
 .present-side .commentary { font-size:0.95rem; }
 .present-side .commentary .who { font-size:0.85rem; }
@@ -466,6 +468,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .present-attention { display:grid; grid-template-columns:repeat(3, 1fr); gap:12px; }
 .present-attention .attention-item { margin:0; font-size:1.0rem; }
 .present-attention .card-value { font-size:2.0rem; }
+.present-attention .since { font-size:0.85rem; }
 .present-attention .commentary, .present-attention .commentary .who, .present-attention .reason,
 .present-attention .spc, .present-attention .rag, .present-attention .muted { font-size:0.85rem; }
 .present-overview table.summary, .present-overview table.summary caption { font-size:0.95rem; }
@@ -488,7 +491,8 @@ def present_tile_html(row: pd.Series) -> str:
     target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
     since = direction_html(row["direction"], row["movement"],
                            f"since {row['previous_period']}" if row["direction"] else "")
+    unit_words = f'<span class="unit"> {esc(unit_words)}</span>' if unit_words else ""
     return (f'<div class="ptile" {_figure_attributes(row, value)}><h3>{esc(row["title"])}</h3>'
-            f'<div class="card-head"><span class="big">{esc(number)}</span>{rag_badge(row["rag"])}</div>'
-            f'<div class="small">{esc(" · ".join(part for part in (unit_words, counts, target) if part))}</div>'
+            f'<div class="card-head"><span class="big">{esc(number)}{unit_words}</span>{rag_badge(row["rag"])}</div>'
+            f'<div class="small">{esc(" · ".join(part for part in (counts, target) if part))}</div>'
             f'<div class="small">{since}</div>{spc_badges_html(row["spc_variation"], None)}</div>')

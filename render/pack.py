@@ -336,7 +336,7 @@ def _fit(pdf: FPDF, text: str, width: float, sizes: tuple[float, ...], bold: boo
 def _panel(pdf: FPDF, row: pd.Series, x: float, y: float, width: float, image: bytes | None) -> None:
     """One indicator's box on a dashboard page: title, figure and RAG, facts, then its trend chart."""
     pdf.set_text_color(*rgb(INK))
-    size, lines = _fit(pdf, row["title"], width, (9.5, 8.5, 7.5), most_lines=3)
+    size, lines = _fit(pdf, f"{row['title']} ({row['indicator_id']})", width, (9.5, 8.5, 7.5), most_lines=3)
     pdf.set_xy(x, y)
     pdf.multi_cell(width, size * 0.42, "\n".join(lines), align="L", new_x="LEFT", new_y="NEXT")
     value = shown(row)

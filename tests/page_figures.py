@@ -87,8 +87,8 @@ class _Reader(HTMLParser):
         if "who" in roles:
             return
         current = self._innermost()
-        if current is not None and roles and roles[-1] == "value":
-            current.value = (current.value or "") + data.strip()
+        if current is not None and "value" in roles:
+            current.value = " ".join(((current.value or "") + data).split())
         if current is not None and "commentary" in roles:
             current.commentary += data
         about = next((item.about for item in reversed(self.stack) if item.about), "")

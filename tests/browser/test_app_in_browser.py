@@ -152,6 +152,26 @@ def assert_no_small_counts_shown(page, where: str) -> None:
     assert not bare and not in_counts, f"{where} shows small numbers: {bare + in_counts}"
 
 
+SMALL_TYPE = """() => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const element = walker.currentNode.parentElement;
+    const text = walker.currentNode.textContent.trim();
+    if (!text || !element || !element.checkVisibility() || element.closest('.footnote, style, script')) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < 18) small.push(`${size}px: ${text.slice(0, 40)}`);
+  }
+  return small;
+}"""
+
+
+def assert_projector_type(page, where: str) -> None:
+    """No visible text under 18 px, charts' axis labels included, except the small-numbers footnote."""
+    small = page.evaluate(SMALL_TYPE)
+    assert not small, f"{where} has text under 18 px at {VIEWPORT['width']}x{VIEWPORT['height']}: {small[:8]}"
+
+
 def assert_no_app_error(page) -> None:
     """No Streamlit exception box on the page."""
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -241,8 +261,8 @@ def test_dashboard_picker_charts_spc_tab_and_shared_link(page, app_url):
     shot(page, "04-dashboard-front-door")
 
     first = demo().indicators.loc[demo().indicators["dashboard"] == FRONT_DOOR, "indicator_id"].iloc[0]
-    statuses = indicators.spc_statuses(demo(), indicators.period_values(demo(), "month")).set_index("indicator_id")
-    assert statuses.loc[first, "variation"] is not None, f"the demo gives {first} 13+ months: an SPC chart"
+    statuses = indicators.summarise(demo(), "month").set_index("indicator_id")
+    assert statuses.loc[first, "spc_variation"] is not None, f"the demo gives {first} 13+ months: an SPC chart"
     spc_tab = page.get_by_role("tab", name="SPC").first  # the first indicator's tabs
     spc_tab.click()
     expect(spc_tab).to_have_attribute("aria-selected", "true")
@@ -302,6 +322,7 @@ def test_committee_mode_fits_the_screen_and_suppresses_small_numbers(page, app_u
     assert total >= 1 + len(indicators.dashboards(demo())), "an attention screen and one per dashboard"
     assert_fits_without_scrolling(page, "screen 1")
     assert_no_small_counts_shown(page, "screen 1")
+    assert_projector_type(page, "screen 1")
 
     titles = [title.inner_text()]
     for number in range(2, total + 1):
@@ -315,6 +336,7 @@ def test_committee_mode_fits_the_screen_and_suppresses_small_numbers(page, app_u
         shot(page, f"05-committee-screen-{number:02d}")
         assert_fits_without_scrolling(page, f"screen {number} ({titles[-1]})")
         assert_no_small_counts_shown(page, f"screen {number} ({titles[-1]})")
+        assert_projector_type(page, f"screen {number} ({titles[-1]})")
         if titles[-1] == MISSING:
             committee_row = page.locator("table.summary tr").filter(has_text=band)
             expect(committee_row.locator("td.num")).to_have_text(disclosure.SYMBOL)
@@ -395,7 +417,9 @@ def test_meeting_pack_pdf_and_workbook(page, app_url, tmp_path):
     assert {"About", "Summary", "Figures", "Commentary"} <= set(workbook.sheetnames)
     about = dict(workbook["About"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert about["Authority"] == demo().about["authority"] and about["Period"] == month.display()
-    summary_values = {row[1]: row[3] for row in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
+    header = [cell.value for cell in next(workbook["Summary"].iter_rows(max_row=1))]
+    summary_values = {row[header.index("Indicator")]: row[header.index("Value")]
+                      for row in workbook["Summary"].iter_rows(min_row=2, values_only=True)}
     for row in small.itertuples():
         assert summary_values[row.title] == disclosure.SYMBOL, row.indicator_id
     workbook.close()
@@ -463,3 +487,80 @@ def test_upload_a_revision_then_a_broken_file(page, fresh_app_url, tmp_path):
     expect(page.get_by_text("Two return uploads are needed to compare.")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").first.locator("table")).to_contain_text("Browser Test Officer")
     shot(page, "08-history-one-version")
+
+
+def upload_and_save(page, path, who: str = "Browser Test Officer") -> None:
+    """On the Upload page: choose a file, see it pass, give a name and confirm."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    expect(page.get_by_text("passed every check")).to_be_visible()
+    wait_for_app(page)
+    name = page.get_by_label("Your name (kept with the change)")
+    name.fill(who)
+    name.press("Enter")
+    save = page.get_by_role("button", name="Confirm and save")
+    expect(save).to_be_enabled()
+    save.click()
+    expect(page.get_by_text("Every page now shows it.")).to_be_visible()
+    wait_for_app(page)
+
+
+def go_to(page, title: str) -> None:
+    """Follow the sidebar's navigation link to a page, in the same session."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+    wait_for_app(page)
+
+
+def test_a_new_month_moves_the_officer_the_pack_and_committee_mode_with_it(page, browser, fresh_app_url, tmp_path):
+    """Upload November: the officer's view moves to it, the pack is November's, and committee mode opened
+    from a chosen quarter shows that quarter in a browser that has never seen the app."""
+    november = tmp_path / "november.csv"
+    november.write_text("indicator_id,period,numerator,denominator\nCSC03,2026-11,50,250\n")  # 20.0%
+    open_app(page, fresh_app_url, "/upload", page.get_by_test_id("stFileUploaderDropzone"))
+    upload_and_save(page, DEMO_PATH)
+    go_to(page, "Summary")
+    expect(page.locator(".asat")).to_have_text("Data as at October 2026 · showing October 2026")
+
+    go_to(page, "Upload a return")
+    upload_and_save(page, november)
+    go_to(page, "Summary")
+    expect(page.locator(".asat")).to_have_text("Data as at November 2026 · showing November 2026")
+    expect(page.get_by_test_id("stSidebar").get_by_role("combobox", name="Period")).to_have_value("November 2026")
+    expect(summary_row(page, "CSC03").locator("td.num").first).to_have_text("20.0%")
+    shot(page, "09-summary-moved-to-the-new-month")
+
+    go_to(page, "Meeting pack")
+    expect(page.get_by_test_id("stMain")).to_contain_text("The pack for November 2026")
+    page.get_by_role("button", name="Make the meeting pack").click()
+    download_pdf = page.get_by_role("button", name="Download the PDF")
+    download_pdf.wait_for(timeout=PACK_SECONDS * 1000)
+    with page.expect_download() as pdf_download:
+        download_pdf.click()
+    pages = pdf_pages(pdf_download.value.path().read_bytes())
+    assert "Period: November 2026" in pages[0]
+    summary_table = "\n".join(text for text in pages if text.startswith("Summary of all indicators")
+                              or text.startswith("Dashboard Indicator"))
+    assert re.search(rf"{words('Re-referrals within 12 months')}\s+November 2026\s+20\.0%", summary_table)
+    shot(page, "09-pack-for-the-new-month")
+
+    page.get_by_test_id("stSidebar").get_by_text("Quarter", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]freq=Quarter\b"))
+    wait_for_app(page)
+    choose(page, "Period", "Q2 2026-27")
+    expect(page.locator(".asat")).to_contain_text("showing Q2 2026-27")
+    page.get_by_role("button", name="Open committee mode").click()
+    expect(page.locator(".present-top h1")).to_have_text(re.compile(r"^Needs attention"))
+    link = page.url
+    assert url_params(page).get("at") == "2026-27 Q2"
+
+    elsewhere = browser.new_context(viewport=VIEWPORT)  # another browser: no cookies, no session
+    projector = elsewhere.new_page()
+    open_app(projector, link, "", projector.locator(".present-top h1"))
+    expect(projector.locator(".present-top .where strong")).to_have_text("Q2 2026-27")
+    quarter = indicators.summarise(load_return(DEMO_PATH), "quarter", "2026-27 Q2").set_index("indicator_id")
+    for item in projector.locator("[data-indicator]").all():
+        indicator_id = item.get_attribute("data-indicator")
+        if item.get_attribute("data-rag") is not None:
+            assert item.get_attribute("data-rag") in (quarter.loc[indicator_id, "rag"], "withheld"), indicator_id
+    shot(projector, "09-committee-mode-link-in-another-browser")
+    elsewhere.close()
+    assert_no_app_error(page)
