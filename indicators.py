@@ -16,7 +16,7 @@ import spc
 from benchmarking import benchmark
 from data_loaders.child_level import DURATION_BANDS
 from data_loaders.model import PerformanceReturn, empty_table
-from periods import FREQUENCIES, MONTHS_IN, Period, parse_period, span_display
+from periods import FREQUENCIES, MONTHS_IN, Period, parse_period, span_display, span_key
 from units import DISPLAY_DECIMALS, SCALE, derive_value, displayed
 
 __all__ = ["summarise", "series", "benchmark", "period_values", "rag_status", "direction",
@@ -294,7 +294,7 @@ def _summary_row(indicator, history: pd.DataFrame | None, own_history: pd.DataFr
         "complete": False, "value": np.nan, "numerator": np.nan, "denominator": np.nan, "worsening_run": 0,
     }
     for when in ("previous", "last_year"):
-        row.update({f"{when}_period": "", f"{when}_value": np.nan, f"{when}_numerator": np.nan,
+        row.update({f"{when}_period": "", f"{when}_key": "", f"{when}_value": np.nan, f"{when}_numerator": np.nan,
                     f"{when}_denominator": np.nan, f"{when}_direction": "", f"{when}_movement": ""})
     current = _current_row(history, chosen)
     if current is not None:
@@ -304,9 +304,9 @@ def _summary_row(indicator, history: pd.DataFrame | None, own_history: pd.DataFr
                    complete=bool(current["complete"]), value=current["value"],
                    numerator=current["numerator"], denominator=current["denominator"])
         for when, months_back in (("previous", MONTHS_IN[own.frequency]), ("last_year", 12)):
-            label, earlier = _comparison(history, own_history, own, covered, months_back, indicator.aggregation,
-                                         indicator.unit)
-            row[f"{when}_period"] = label
+            label, key, earlier = _comparison(history, own_history, own, covered, months_back,
+                                              indicator.aggregation, indicator.unit)
+            row[f"{when}_period"], row[f"{when}_key"] = label, key
             if earlier is not None:
                 row.update({f"{when}_value": earlier["value"], f"{when}_numerator": earlier["numerator"],
                             f"{when}_denominator": earlier["denominator"],
@@ -346,8 +346,9 @@ def _period_words(period: Period, current: pd.Series, covered: list[Period] | No
 
 
 def _comparison(history: pd.DataFrame, own_history: pd.DataFrame, period: Period, covered: list[Period] | None,
-                months_back: int, aggregation: str, unit: str) -> tuple[str, pd.Series | None]:
-    """What the current figure is compared with `months_back` months earlier, and its figures (None if none).
+                months_back: int, aggregation: str, unit: str) -> tuple[str, str, pd.Series | None]:
+    """What the current figure is compared with `months_back` months earlier: its words, its key (a period
+    label, or the run of own periods of a like-for-like sum) and its figures (None if there is none).
 
     A partial sum is compared with the same own periods shifted back (like for like) and only when
     every one of them has a figure; a whole sum only with a whole earlier period; a snapshot with
@@ -355,19 +356,17 @@ def _comparison(history: pd.DataFrame, own_history: pd.DataFrame, period: Period
     """
     if covered is not None:
         earlier = [part.shift(-months_back // MONTHS_IN[part.frequency]) for part in covered]
-        label = span_display(earlier[0], earlier[-1])
+        label, key = span_display(earlier[0], earlier[-1]), span_key(earlier[0].label, earlier[-1].label)
         rows = own_history[own_history["period"].isin([part.label for part in earlier])
                            & own_history["value"].notna()]
         if len(rows) != len(earlier):
-            return label, None
-        return label, _aggregate(rows, aggregation, unit)
+            return label, key, None
+        return label, key, _aggregate(rows, aggregation, unit)
     earlier_period = period.shift(-months_back // MONTHS_IN[period.frequency])
     match = _row_for(history, earlier_period)
-    if match is None:
-        return earlier_period.display(), None
-    if aggregation != "last" and not bool(match["complete"]):
-        return earlier_period.display(), None
-    return _period_words(earlier_period, match, None), match
+    if match is None or (aggregation != "last" and not bool(match["complete"])):
+        return earlier_period.display(), earlier_period.label, None
+    return _period_words(earlier_period, match, None), earlier_period.label, match
 
 
 def _aggregate(rows: pd.DataFrame, aggregation: str, unit: str) -> pd.Series:
@@ -538,7 +537,8 @@ def needs_attention(summary: pd.DataFrame) -> pd.DataFrame:
 class Report:
     """Every indicator as at one period: the one object every screen, committee mode and the pack read.
 
-    `summary`: `summarise` (one row per indicator, dashboard order). `history`: figures at
+    `ret`: the return it was worked out from. `summary`: `summarise` (one row per indicator, dashboard
+    order; `previous_key` and `last_year_key` name what the comparisons are, for disclosure). `history`: figures at
     `frequency` up to the period's end, totals and breakdowns, with each indicator's unit.
     `own`: each indicator's figures at its own frequency (months, usually) up to the period's
     last month. `spc`: the SPC result behind each indicator's icons. `dashboard_notes`: each
@@ -546,6 +546,7 @@ class Report:
     comparators for the years up to the period's. `attention`: `needs_attention(summary)`.
     """
 
+    ret: PerformanceReturn
     frequency: str
     period: Period | None
     latest_month: Period | None
@@ -595,14 +596,16 @@ class Report:
 
 
 def report(ret: PerformanceReturn, frequency: str, period: str | Period | None = None,
-           published: pd.DataFrame | None = None) -> Report:
+           published: pd.DataFrame | None = None, tables: Mapping[str, pd.DataFrame] | None = None) -> Report:
     """Every indicator's complete state as at `period` of `frequency` (default the latest), worked out once.
 
     `published`: the comparator table (benchmarking.merge_comparators); by default the
-    comparators typed into the return.
+    comparators typed into the return. `tables` may give `period_values` already worked out, by frequency.
     """
     chosen = _chosen(ret, frequency, period)
-    table, own = period_values(ret, frequency), period_values(ret, "month")
+    tables = tables or {}
+    table = tables[frequency] if frequency in tables else period_values(ret, frequency)
+    own = tables["month"] if "month" in tables else period_values(ret, "month")
     if chosen is not None:
         table, own = table[table["period_start"] <= _end(chosen)], own[own["period_start"] <= _end(chosen)]
     summary, results = _summarise(ret, frequency, chosen, table, own)
@@ -614,7 +617,7 @@ def report(ret: PerformanceReturn, frequency: str, period: str | Period | None =
     if chosen is not None:
         years = published["period"].map(lambda label: parse_period(label).fy_start)
         published = published[years <= chosen.fy_start]
-    return Report(frequency=frequency, period=chosen, latest_month=latest_period(ret),
+    return Report(ret=ret, frequency=frequency, period=chosen, latest_month=latest_period(ret),
                   summary=summary, history=table.assign(unit=table["indicator_id"].map(units)),
                   own=own.assign(unit=own["indicator_id"].map(units)), spc=results, dashboard_notes=notes,
                   published=published.reset_index(drop=True), attention=needs_attention(summary))

@@ -202,3 +202,12 @@ def span_display(first: Period, last: Period) -> str:
         start = f"Q{first.quarter}" + ("" if first.fy_start == last.fy_start else f" {financial_year_label(first.fy_start)}")
         return f"{start} to {last.display()}"
     return f"{first.display()} to {last.display()}"
+
+
+SPAN = ".."
+
+
+def span_key(first: str, last: str) -> str:
+    """The key of a run of own periods, `2026-07..2026-08` (one period's own label when alone): how a
+    partial period's like-for-like comparison is named in the engine and in disclosure control."""
+    return first if first == last else f"{first}{SPAN}{last}"

@@ -30,7 +30,7 @@ import revisions
 from data_loaders.model import (COMMENTARY_COLUMNS, COMPARATOR_COLUMNS, INDICATOR_COLUMNS,
                                 VALUE_COLUMNS, PerformanceReturn)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: indicators say whether they count children (suppress_small_numbers)
 KINDS = ("return", "ees")
 SOURCE_KINDS = ("workbook", "csv", "child_level", "ees")
 MODES = ("complete", "partial")
@@ -333,9 +333,22 @@ class Store:
                     conn.execute(schema_info.insert().values(schema_version=SCHEMA_VERSION))
         with self._reading() as conn:
             found = conn.execute(select(func.max(schema_info.c.schema_version))).scalar()
+        if found == 1:
+            self._upgrade_from_1()
+            found = SCHEMA_VERSION
         if found != SCHEMA_VERSION:
             raise RuntimeError(f"The store has schema version {found}; this app reads version "
                                f"{SCHEMA_VERSION}.")
+
+    def _upgrade_from_1(self) -> None:
+        """Schema 1 to 2 in one transaction: the indicators' new column, true (counts children) for every
+        indicator already stored, as it was treated then."""
+        table = RETURN_TABLES["indicators"].name
+        with self._writing() as conn:
+            if conn.execute(select(func.max(schema_info.c.schema_version))).scalar() == 1:  # not done meanwhile
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN suppress_small_numbers BOOLEAN NOT NULL "
+                                  "DEFAULT TRUE"))
+                conn.execute(schema_info.update().values(schema_version=SCHEMA_VERSION))
 
 
 def _with_psycopg(url: str) -> str:

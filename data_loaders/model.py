@@ -16,8 +16,9 @@ INDICATOR_COLUMNS = {
     "indicator_id": "str", "dashboard": "str", "dashboard_number": "int64", "title": "str",
     "definition": "str", "unit": "str", "polarity": "str", "aggregation": "str",
     "target": "float64", "amber_tolerance": "float64", "comparator_note": "str", "source": "str",
-    "rolling_12_months": "bool", "spc_rebase": "str",
+    "rolling_12_months": "bool", "spc_rebase": "str", "suppress_small_numbers": "bool",
 }
+BOOL_DEFAULTS = {"suppress_small_numbers": True}  # a figure counts children unless the catalogue says not
 VALUE_COLUMNS = {
     "indicator_id": "str", "period": "str", "frequency": "str", "period_start": "datetime64[us]",
     "breakdown": "str", "numerator": "float64", "denominator": "float64", "value": "float64",
@@ -44,7 +45,7 @@ def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
         if dtype == "str":  # via object, so a column that is all missing (float NaN) fills without a warning
             out[name] = out[name].astype(object).fillna("").astype("str")
         elif dtype == "bool":
-            out[name] = out[name].astype(object).fillna(False).astype("bool")
+            out[name] = out[name].astype(object).fillna(BOOL_DEFAULTS.get(name, False)).astype("bool")
         else:
             out[name] = out[name].astype(dtype)
     return out.reset_index(drop=True)

@@ -66,7 +66,7 @@ for row in comparators_map().itertuples(index=False):
             + f'<p class="muted">{html.esc(rows["measure_label"].iloc[0])}. Source: '
               f'{html.esc(rows.sort_values("period")["source"].iloc[-1])}.{" " + html.esc(row.note) if row.note else ""}</p>')
     latest = rows.sort_values("period")["period"].iloc[-1]
-    with st.expander(f"Each authority's figure, {latest}"):
+    with st.expander(f"Each authority's figure, {literal(latest)}"):
         authorities = benchmarking.authority_figures(figures, row, latest, neighbours().get(la_code, []))
         if not authorities.empty and authorities["value"].notna().any():
             chart = charts.neighbour_bars(authorities.dropna(subset=["value"]), indicator["unit"], label, la_code)

@@ -4,16 +4,16 @@ import streamlit as st
 
 import revisions
 from ui import sections, uploads
-from ui.data import current, return_as_of
-from ui.data import store as the_store
+from ui.data import current, return_as_of, store
 from ui.editing import editor
+from ui.text import literal
 
 data = current()
-store = the_store()
+versions_store = store()
 sections.page_header(data, "History")
 st.markdown("Every accepted upload is kept exactly as it arrived. Withdrawing a version takes its figures out of "
             "the dashboards; restoring brings them back. Nothing is ever deleted.")
-versions = store.versions()
+versions = versions_store.versions()
 if versions.empty:
     st.info("Nothing has been uploaded yet: the app is showing the demo return.")
     st.stop()
@@ -28,22 +28,23 @@ st.dataframe(shown.rename(columns={"id": "Version", "saved_at": "Saved", "author
              column_config={"Bytes": st.column_config.NumberColumn(format="localized"),
                             "Figures": st.column_config.NumberColumn(format="localized")})
 
-labels = {int(row.id): f"Version {row.id}: {row.filename} ({row.status})" for row in versions.itertuples()}
+labels = {int(row.id): literal(f"Version {row.id}: {row.filename} ({row.status})") for row in versions.itertuples()}
 st.subheader("One version")
 chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
-filename, original = store.original(chosen)
-st.download_button(f"Download the original file ({filename})", original, file_name=filename, icon=":material/download:")
+filename, original = versions_store.original(chosen)
+st.download_button(f"Download the original file ({literal(filename)})", original, file_name=filename,
+                   icon=":material/download:")
 status = versions.set_index("id").loc[chosen, "status"]
-events = store.events(chosen)
+events = versions_store.events(chosen)
 if not events.empty:
     st.caption("Withdrawn and restored: " + "; ".join(
-        f"{row.action} {row.saved_at:%d %b %Y %H:%M} by {row.who} ({row.reason})" for row in events.itertuples()))
+        literal(f"{row.action} {row.saved_at:%d %b %Y %H:%M} by {row.who} ({row.reason})") for row in events.itertuples()))
 action = "withdraw" if status == "current" else "restore"
 with st.expander(f"{action.capitalize()} version {chosen}"):
     reason = st.text_input("Reason (kept in the history)", key=f"reason_{chosen}")
     who = editor(f"{action} a version")
     if st.button(f"{action.capitalize()} version {chosen}", disabled=who is None or not reason.strip()):
-        (store.withdraw if action == "withdraw" else store.restore)(chosen, who, reason.strip())
+        (versions_store.withdraw if action == "withdraw" else versions_store.restore)(chosen, who, reason.strip())
         st.rerun()
 
 st.subheader("Compare two versions")
@@ -62,7 +63,7 @@ else:
     st.caption("Two return uploads are needed to compare.")
 
 st.subheader("Commentary edits")
-edits = store.commentary_history()
+edits = versions_store.commentary_history()
 if edits.empty:
     st.caption("No commentary has been written in the app yet.")
 else:

@@ -178,8 +178,9 @@ def _cover(pdf: FPDF, pack: Pack) -> None:
                "period last year; the word says whether that is better (Improving) or worse (Worsening). A period "
                "still in progress is compared with the same months of the earlier period, named in brackets. "
                "Counts (n of N) show how many children or cases a percentage is based on.", 10)
-    pdf.ln(3)
-    _body(pdf, disclosure.FOOTNOTE, 10, colour=MUTED)
+    if disclosure.withheld_anything(pack.report):
+        pdf.ln(3)
+        _body(pdf, disclosure.FOOTNOTE, 10, colour=MUTED)
 
 
 def _attention_pages(pdf: FPDF, pack: Pack) -> None:
@@ -224,8 +225,9 @@ def _summary_pages(pdf: FPDF, pack: Pack) -> None:
                 style = FontFace(fill_color=rgb(RAG_FILL[row["rag"]]), color=rgb(RAG_INK[row["rag"]]),
                                  emphasis="BOLD") if name == "RAG" else None
                 line.cell(str(cell), style=style)
-    pdf.ln(2)
-    _body(pdf, disclosure.FOOTNOTE, 8, colour=MUTED)
+    if disclosure.withheld_anything(pack.report):
+        pdf.ln(2)
+        _body(pdf, disclosure.FOOTNOTE, 8, colour=MUTED)
 
 
 def _dashboard_pages(pdf: FPDF, pack: Pack, dashboard: str, images: Mapping[str, bytes]) -> None:
@@ -312,7 +314,8 @@ def _missing_overview_page(pdf: FPDF, report: indicators.Report, dashboard: str,
             pdf.line(left, pdf.get_y(), left + width - 2 * PANEL_GAP, pdf.get_y())
         bottom = max(bottom, pdf.get_y())
     pdf.set_xy(MARGIN, bottom + 5)
-    _body(pdf, disclosure.FOOTNOTE, 8, colour=MUTED)
+    if overview.filter(like="_c").any(axis=None):
+        _body(pdf, disclosure.FOOTNOTE, 8, colour=MUTED)
 
 
 def _fit(pdf: FPDF, text: str, width: float, sizes: tuple[float, ...], bold: bool = True,

@@ -158,7 +158,8 @@ def pack_workbook(report: indicators.Report, about: list[tuple[str, str]]) -> by
     """
     book = Workbook()
     book.remove(book.active)
-    notes = pd.DataFrame(about + [("Note", disclosure.FOOTNOTE)], columns=["Item", "Detail"])
+    notes = pd.DataFrame(about + ([("Note", disclosure.FOOTNOTE)] if disclosure.withheld_anything(report) else []),
+                         columns=["Item", "Detail"])
     write_sheet(book, "About", notes, {"Item": 16, "Detail": 110})
     summary, formats = summary_frame(report)
     write_sheet(book, "Summary", summary, {"Dashboard": 34, "Indicator": 60, "Period": 28, "Previous period": 24,

@@ -422,6 +422,22 @@ def test_a_store_from_a_newer_schema_is_refused(store, store_url):
         Store(store_url)
 
 
+def test_a_store_of_schema_1_is_upgraded_in_place_and_keeps_everything(store, store_url):
+    save(store, generated_return(40, tag=1))
+    before = store.current_return()
+    with store.engine.begin() as conn:  # as schema 1 left it: no suppress_small_numbers column
+        conn.execute(sa.text("ALTER TABLE version_indicators DROP COLUMN suppress_small_numbers"))
+        conn.execute(store_module.schema_info.update().values(schema_version=1))
+    store.close()
+    upgraded = Store(store_url)
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.max(store_module.schema_info.c.schema_version))).scalar() == 2
+    after = upgraded.current_return()
+    assert after.indicators["suppress_small_numbers"].all()  # every indicator stored before counted children
+    pd.testing.assert_frame_equal(after.values, before.values)
+    upgraded.close()
+
+
 def test_saving_30000_rows_is_fast(store):
     ret = generated_return(30_000, tag=1)
     started = time.perf_counter()

@@ -40,10 +40,16 @@ def report(data: CurrentData, frequency: str, period: str) -> indicators.Report:
     return indicators.report(data.ret, frequency, period, comparisons(data, authority_code(data)))
 
 
+@_cached(max_entries=4)
+def protection(data: CurrentData) -> disclosure.Protection:
+    """What disclosure control withholds, decided once for all the data (every view, every frequency)."""
+    return disclosure.protect(data.ret)
+
+
 @_cached(max_entries=32)
 def public_report(data: CurrentData, frequency: str, period: str) -> indicators.Report:
     """The same report as published (committee mode, the pack): small numbers withheld."""
-    return disclosure.public_report(report(data, frequency, period))
+    return disclosure.public_report(report(data, frequency, period), protection(data))
 
 
 @_cached(max_entries=16)

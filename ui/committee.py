@@ -18,6 +18,7 @@ from periods import FREQUENCIES, Period, parse_period
 from render import html
 from ui import cached
 from ui.data import CurrentData, current
+from ui.text import literal
 
 ATTENTION_PER_SCREEN = 6
 TILES_PER_SCREEN = 8
@@ -101,7 +102,7 @@ def controls(all_screens: list[Screen], index: int, frequency: str, period: Peri
                    shortcut="Right", key="present_next", width="stretch", type="primary")
     titles = [screen.title for screen in all_screens]
     picked = jump.selectbox("Go to screen", range(len(titles)), index=index, label_visibility="collapsed",
-                            key=f"jump_{index}", format_func=lambda number: f"{number + 1}. {titles[number]}")
+                            key=f"jump_{index}", format_func=lambda number: literal(f"{number + 1}. {titles[number]}"))
     if picked != index:
         _go(picked + 1)
         st.rerun()
@@ -163,4 +164,5 @@ def show(rotate: int | None) -> None:
         attention_screen(report, screen)
     else:
         dashboard_screen(data, report, screen)
-    st.html(f'<p class="footnote">{html.esc(disclosure.FOOTNOTE)}</p>')
+    if disclosure.withheld_anything(report):
+        st.html(f'<p class="footnote">{html.esc(disclosure.FOOTNOTE)}</p>')

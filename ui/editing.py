@@ -8,6 +8,7 @@ import streamlit as st
 
 import access
 from ui.data import secrets
+from ui.text import literal
 
 
 def editing_mode() -> str:
@@ -33,7 +34,8 @@ def editor(action: str) -> str | None:
             return None
         email = st.user.get("email")
         if not access.may_edit(email, access.editor_emails(secrets(), os.environ)):
-            st.error(f"{email} is not on the list of officers who may {action}. Ask the dashboard's administrator.")
+            st.error(f"{literal(email)} is not on the list of officers who may {action}. Ask the dashboard's "
+                     "administrator.")
             st.button("Sign out", on_click=st.logout)
             return None
         return email

@@ -18,6 +18,7 @@ from data_loaders import (PerformanceReturn, Problem, ReturnError, load_child_le
 from data_loaders.files import MAX_UPLOAD_BYTES
 from render.workbook import safe_csv
 from ui.data import CurrentData, authority_code, store
+from ui.text import literal
 from units import counts_text, format_value
 
 MAX_MB = MAX_UPLOAD_BYTES // 1024 // 1024
@@ -108,7 +109,7 @@ def show_earlier_copies(checked: Checked) -> None:
     versions = store().versions()
     earlier = versions[versions["sha256"] == checked.sha256]
     for row in earlier.itertuples(index=False):
-        st.warning(f"This exact file was already saved as version {row.id} by {row.author} on "
+        st.warning(f"This exact file was already saved as version {row.id} by {literal(row.author)} on "
                    f"{row.saved_at:%d %B %Y} ({row.status}). Saving it again adds nothing new.",
                    icon=":material/content_copy:")
 
@@ -149,7 +150,7 @@ def _show_ees_preview(ees: pd.DataFrame, la_code: str) -> None:
     columns[2].metric("Years", ", ".join(sorted(ees["period"].unique())[-3:]), border=True)
     columns[3].metric("Local authorities", ees.loc[ees["la_code"] != "", "la_code"].nunique(), border=True)
     if la_code and la_code not in set(ees["la_code"]):
-        st.warning(f"The file has no figures for the authority this app reports for ({la_code}).")
+        st.warning(f"The file has no figures for the authority this app reports for ({literal(la_code)}).")
     st.dataframe(ees["measure"].value_counts().rename_axis("Measure").reset_index(name="Figures"),
                  hide_index=True, width="stretch")
 
