@@ -248,6 +248,39 @@ def test_wrong_passcode_saves_nothing(tmp_path, monkeypatch):
     assert len(store.versions()) == 1
 
 
+def test_wrong_passcodes_make_the_next_try_wait_and_are_logged_without_the_attempt(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("DASHBOARD_EDITOR_PASSCODE", "correct horse")
+    saved_store(tmp_path)
+    at = open_page(started(), "pages/commentary.py")
+    box = at.text_input(key="editor_passcode_save commentary")
+    for attempt in range(5):
+        box.input(f"guess {attempt}").run()
+        assert any("passcode is not right" in error.value for error in at.error)
+    at.text_input(key="editor_name_save commentary").input("Mallory").run()  # a rerun does not count again
+    box.input("correct horse").run()  # the sixth try, right or wrong, must wait first
+    assert any(error.value.startswith("Too many wrong passcodes: try again in 1 seconds") for error in at.error)
+    assert next(button for button in at.button if button.label == "Save commentary").disabled
+    logged = [record.getMessage() for record in caplog.records if record.name == "dashboard.access"]
+    assert logged[-1].startswith("wrong editor passcode, 5 in a row") and len(logged) == 5
+    assert not any("guess" in message for message in logged)
+
+
+def test_sign_in_set_up_wrongly_closes_editing_instead_of_opening_it(tmp_path):
+    saved_store(tmp_path)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s",
+                          "microsoft": {"client_id": "id", "client_secret": "c",  # "well-knwon": a typing mistake
+                                        "server_metadata_url": "https://login.microsoftonline.com/t/v2.0/"
+                                                               ".well-knwon/openid-configuration"}}
+    at.run()
+    open_page(at, "pages/commentary.py")
+    assert "Editing is open to anyone" not in html(at)
+    closed = [error.value for error in at.error if error.value.startswith("Editing is closed")]
+    assert closed and "server\\_metadata\\_url must be an https address" in closed[0]
+    assert next(button for button in at.button if button.label == "Save commentary").disabled
+    assert not at.text_input  # no name or passcode to type: nobody can edit until it is fixed
+
+
 def test_commentary_written_in_the_app_shows_on_the_dashboard(tmp_path):
     saved_store(tmp_path)
     at = open_page(started(), "pages/commentary.py")
