@@ -511,8 +511,8 @@ def _listed_sheets(data: bytes, entries: dict[str, zipfile.ZipInfo], where: str,
     if hidden:
         raise ReturnError([Problem(where, None, None,
                                    f"the workbook has hidden sheets: {', '.join(hidden)}. A hidden sheet could be "
-                                   "read instead of the one you see: unhide it in Excel (right-click a sheet tab, "
-                                   "Unhide) and delete it or move its contents, then save again")])
+                                   "read instead of the one you see: delete it, or unhide it (right-click a sheet "
+                                   "tab, Unhide) and check what it holds, then save again")])
     seen: dict[str, str] = {}
     for sheet in sheets:
         key = normalise_name(sheet.name)
@@ -740,11 +740,9 @@ def _scan_quickly(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles
     sheet.formulas = sheet.formulas or bool((short_names == ord("f")).any())
     if (names == ord("!")).any():  # a comment, CDATA or DOCTYPE among the cells
         raise _NeedsCarefulScan
-    underscores = np.flatnonzero(text == ord("_"))
-    escaped_nul = bool(len(underscores)) and b"_x0000_" in region
     longest_text = int(np.diff(tags, prepend=0, append=len(text)).max())
-    sheet.check_text = (sheet.check_text or longest_text > MAX_CELL_CHARS or escaped_nul or b"\x00" in region
-                        or bool((short_names == ord("r")).any()))
+    sheet.check_text = (sheet.check_text or longest_text > MAX_CELL_CHARS or bool((short_names == ord("r")).any())
+                        or any(marker in region for marker in _NUL_MARKERS))
 
 
 def _references(text: np.ndarray, starts: np.ndarray, cells: int) -> tuple[int, int]:

@@ -11,8 +11,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from itertools import zip_longest
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,8 @@ from units import DISPLAY_DECIMALS, SCALE, round_half_away
 EARLIEST_YEAR = 2000
 TOTAL_NAMES = {"", "total", "all", "overall"}
 QUOTE_LIMIT = 60
+LISTED_PER_CHECK = 1_000  # rows listed for one check; the rest are counted in one line, so a file of a
+#                           hundred thousand bad rows is refused in moments with a list an officer can read
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DASHBOARD_NUMBER = re.compile(r"^\s*(\d+)[\s.:)-]")
@@ -52,7 +54,7 @@ _TEXT_LIMITS = {
 
 @dataclass
 class Table:
-    """A sheet's data rows: each named column's cells and the spreadsheet row numbers (`frame["row"]`).
+    """A sheet's data rows: each named column's cells and each row's spreadsheet row number.
 
     A column is kept as `codes` into its distinct cells (trimmed; code -1 where blank), so each
     distinct cell is checked once. `problems` are cell problems found while reading (formulas
@@ -60,11 +62,17 @@ class Table:
     """
 
     sheet: str
-    frame: pd.DataFrame  # "row", and on a wide sheet made long, "column_header"
+    rows: np.ndarray  # spreadsheet row numbers (the header is row 1 when it is the first row)
     headers: dict[str, str]
-    columns: dict[str, tuple[np.ndarray, np.ndarray]]
+    columns: Mapping[str, tuple[np.ndarray, np.ndarray]]
     problems: list[Problem] = field(default_factory=list)
+    column_headers: list[str] | None = None  # a wide sheet made long: each row's period column
     texts: dict[str, pd.Series] = field(default_factory=dict, repr=False)  # each column as text, once
+
+    @property
+    def index(self) -> pd.RangeIndex:
+        """Row positions, the index of every Series made from the table."""
+        return pd.RangeIndex(len(self.rows))
 
     def column_name(self, column: str) -> str:
         """The column's header as the officer wrote it."""
@@ -74,24 +82,36 @@ class Table:
         """A problem located in this table."""
         return Problem(self.sheet, row, self.column_name(column) if column else None, message)
 
-    def problem_at(self, index: int, column: str, message: str) -> Problem:
-        """A problem in the data row at frame `index`; a wide sheet names the period's own column."""
-        if column in ("value", "period") and "column_header" in self.frame:
-            return Problem(self.sheet, int(self.frame.at[index, "row"]),
-                           str(self.frame.at[index, "column_header"]), message)
-        return self.problem(int(self.frame.at[index, "row"]), column, message)
+    def problem_at(self, position: int, column: str, message: str) -> Problem:
+        """A problem in the data row at `position`; a wide sheet names the period's own column."""
+        if column in ("value", "period") and self.column_headers is not None:
+            return Problem(self.sheet, int(self.rows[position]), self.column_headers[position], message)
+        return self.problem(int(self.rows[position]), column, message)
 
     def cells(self, column: str) -> np.ndarray:
         """A column's cells as objects, None where blank or absent."""
         if column not in self.columns:
-            return np.full(len(self.frame), None, dtype=object)
+            return np.full(len(self.rows), None, dtype=object)
         codes, distinct = self.columns[column]
         return np.append(distinct, None)[codes]
 
     def present(self, column: str) -> pd.Series:
         """Whether each row has something in the column."""
-        codes = self.columns[column][0] if column in self.columns else np.full(len(self.frame), -1)
-        return pd.Series(codes >= 0, index=self.frame.index)
+        codes = self.columns[column][0] if column in self.columns else np.full(len(self.rows), -1)
+        return pd.Series(codes >= 0, index=self.index)
+
+
+def _report(table: Table, problems: list[Problem], positions: np.ndarray, column: str | None,
+            message: str | Callable[[int], str]) -> None:
+    """A problem at each row position (`message`, or `message(position)`), listing at most
+    LISTED_PER_CHECK rows and counting the rest in one more problem."""
+    for position in positions[:LISTED_PER_CHECK]:
+        position = int(position)
+        problems.append(table.problem_at(position, column, message if isinstance(message, str) else message(position)))
+    if len(positions) > LISTED_PER_CHECK:
+        problems.append(table.problem(None, column, f"{len(positions) - LISTED_PER_CHECK:,} more rows have a problem "
+                                                    "like the rows listed for this column: fix those, then load the "
+                                                    "file again"))
 
 
 def load_return(source, filename: str | None = None, *, catalogue: pd.DataFrame | None = None,
@@ -229,29 +249,54 @@ def _table_from_rows(sheet: str, rows: list[list[object]], required: set[str],
     if problems:
         return problems + formula_problems
     body = rows[header_at + 1:]
-    by_position = list(zip_longest(*body, fillvalue="")) if body else []
-    columns = {name: _distinct(by_position[position] if position < len(by_position) else ("",) * len(body))
-               for name, position in positions.items()}
-    numbers = np.arange(len(body), dtype=np.int64) + header_at + 2
-    # A row with nothing under a named column is blank unless an unnamed column holds something.
-    empty = np.logical_and.reduce([codes < 0 for codes, _ in columns.values()]) if columns \
-        else np.ones(len(body), dtype=bool)
-    for position in np.flatnonzero(empty):
-        row = body[position]
-        empty[position] = row.count("") == len(row) or all(cell.__class__ is str and not cell.strip() for cell in row)
-    if empty.any():
-        columns = {name: (codes[~empty], distinct) for name, (codes, distinct) in columns.items()}
-        numbers = numbers[~empty]
-    return Table(sheet, pd.DataFrame({"row": numbers}), headers, columns, formula_problems)
+    width = max(len(header), *map(len, body)) if body else len(header)
+    if any(len(row) != width for row in body):  # a CSV's short or long lines
+        body = [list(row) + [""] * (width - len(row)) for row in body]
+    grid = np.empty((len(body), width), dtype=object)
+    if body:
+        grid[:] = body
+    filled = _filled_rows(grid)
+    return Table(sheet, np.flatnonzero(filled) + header_at + 2, headers, _Columns(grid[filled], positions),
+                 formula_problems)
 
 
-def _distinct(cells: tuple) -> tuple[np.ndarray, np.ndarray]:
+def _filled_rows(grid: np.ndarray) -> np.ndarray:
+    """Whether each row holds something: a row of empty cells, or of cells of spaces only, is blank."""
+    written = grid != ""
+    filled = written.any(axis=1)
+    first = grid[np.arange(len(grid)), written.argmax(axis=1)]  # the first written cell decides, nearly always
+    for position in np.flatnonzero(filled & np.array([cell.__class__ is str and not cell.strip() for cell in first],
+                                                     dtype=bool)):
+        filled[position] = any(cell.__class__ is not str or cell.strip() for cell in grid[position])
+    return filled
+
+
+class _Columns(Mapping):
+    """A table's named columns as (codes, distinct cells), each worked out when first used: a sheet may
+    name thousands of columns nobody reads."""
+
+    def __init__(self, grid: np.ndarray, positions: dict[str, int]):
+        self._grid, self._positions, self._done = grid, positions, {}
+
+    def __getitem__(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._done:
+            self._done[name] = _distinct(self._grid[:, self._positions[name]])
+        return self._done[name]
+
+    def __iter__(self):
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+def _distinct(cells) -> tuple[np.ndarray, np.ndarray]:
     """A column as codes into its distinct cells, trimmed (code -1 where blank or only spaces).
 
     A float NaN (which no spreadsheet writes, but a crafted file can) is kept as the text 'NaN',
     so it is reported rather than read as blank.
     """
-    codes, uniques = pd.factorize(np.array(cells, dtype=object))
+    codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
     trimmed = [cell.strip() or None if cell.__class__ is str else cell for cell in uniques] + ["NaN"]
     final, distinct = pd.factorize(np.array(trimmed, dtype=object))
     return final[np.where(codes < 0, len(uniques), codes)], np.asarray(distinct, dtype=object)
@@ -260,10 +305,18 @@ def _distinct(cells: tuple) -> tuple[np.ndarray, np.ndarray]:
 def _text(table: Table, column: str) -> pd.Series:
     """A column as trimmed text (non-breaking spaces as spaces), blank where empty or absent."""
     if column not in table.texts:
-        codes, distinct = table.columns.get(column, (np.full(len(table.frame), -1), np.array([], dtype=object)))
-        words = np.array([_cell_text(cell).replace("\xa0", " ") for cell in distinct] + [""], dtype=object)
-        table.texts[column] = pd.Series(pd.array(words, dtype="str").take(codes), index=table.frame.index)
+        codes, distinct = table.columns.get(column, (np.full(len(table.rows), -1), np.array([], dtype=object)))
+        words = np.array(_words(distinct) + [""], dtype=object)
+        table.texts[column] = pd.Series(pd.array(words, dtype="str").take(codes), index=table.index)
     return table.texts[column]
+
+
+def _words(distinct: np.ndarray) -> list[str]:
+    """Each distinct cell as text, non-breaking spaces as spaces."""
+    words = [cell if cell.__class__ is str else _cell_text(cell) for cell in distinct]
+    if "\xa0" in "".join(words):
+        return [word.replace("\xa0", " ") for word in words]
+    return words
 
 
 def _cell_text(cell: object) -> str:
@@ -280,14 +333,15 @@ def _cell_text(cell: object) -> str:
 def _numbers(table: Table, column: str, problems: list[Problem]) -> pd.Series:
     """A column as finite floats (NaN where blank), reporting every cell that is not a number."""
     if column not in table.columns:
-        return pd.Series(np.nan, index=table.frame.index, dtype="float64")
+        return pd.Series(np.nan, index=table.index, dtype="float64")
     codes, distinct = table.columns[column]
     read = [_number(cell) for cell in distinct]
     numbers = np.array([number for number, _ in read] + [np.nan], dtype="float64")[codes]
     wrong = [code for code, (_, message) in enumerate(read) if message]
-    for position in np.flatnonzero(np.isin(codes, wrong)) if wrong else []:
-        problems.append(table.problem_at(table.frame.index[position], column, read[codes[position]][1]))
-    return pd.Series(numbers, index=table.frame.index)
+    if wrong:
+        _report(table, problems, np.flatnonzero(np.isin(codes, wrong)), column,
+                lambda position: read[codes[position]][1])
+    return pd.Series(numbers, index=table.index)
 
 
 def _number(cell: object) -> tuple[float, str | None]:
@@ -320,21 +374,19 @@ def _quoted(text: str) -> str:
 
 def _choice(table: Table, column: str, allowed: tuple[str, ...], problems: list[Problem]) -> pd.Series:
     """A column of codes from a fixed list, matched case- and space-insensitively."""
-    codes = _text(table, column).map(normalise_name)
-    for index in codes.index[~codes.isin(allowed)]:
-        written = _text(table, column)[index]
-        message = (f"{_quoted(written)} is not one of {', '.join(allowed)}" if written
-                   else f"blank: give one of {', '.join(allowed)}")
-        problems.append(table.problem_at(index, column, message))
+    written = _text(table, column)
+    codes = written.map(normalise_name)
+    _report(table, problems, np.flatnonzero(~codes.isin(allowed)), column,
+            lambda position: f"{_quoted(written[position])} is not one of {', '.join(allowed)}" if written[position]
+            else f"blank: give one of {', '.join(allowed)}")
     return codes
 
 
 def _yes_no(table: Table, column: str, problems: list[Problem]) -> pd.Series:
     """An optional yes/no column as booleans."""
     words = _text(table, column).str.lower()
-    for index in words.index[~words.isin(_YES | _NO)]:
-        problems.append(table.problem_at(index, column,
-                                      f"{_quoted(words[index])} is not yes or no"))
+    _report(table, problems, np.flatnonzero(~words.isin(_YES | _NO)), column,
+            lambda position: f"{_quoted(words[position])} is not yes or no")
     return words.isin(_YES)
 
 
@@ -368,32 +420,39 @@ def _identifiers(table: Table, column: str, problems: list[Problem], defining: b
     Where ids only refer to the catalogue (`defining` False), a plain ASCII character such as a space
     is left for the "unknown indicator" check; only an invisible or look-alike character is reported.
     """
-    codes, distinct = table.columns.get(column, (np.full(len(table.frame), -1), np.array([], dtype=object)))
+    codes, distinct = table.columns.get(column, (np.full(len(table.rows), -1), np.array([], dtype=object)))
     pattern, what = (_BREAKDOWN, "breakdown") if column == "breakdown" else (_INDICATOR_ID, "indicator id")
     allowed = "letters A-Z, digits, spaces, -, _ and ." if column == "breakdown" else "letters A-Z, digits, -, _ and ."
-    normal, messages = [], []
-    for cell in distinct:
-        text = _cell_text(cell).replace("\xa0", " ")
+    normal = _words(distinct)
+    messages: list[str | None] = [None] * len(normal)
+    plain_already = pd.Series(normal, dtype="str").str.fullmatch(pattern.pattern).to_numpy(dtype=bool)
+    for code in np.flatnonzero(~plain_already):  # few: each is normalised and, if still odd, reported
+        text = normal[code]
         plain = unicodedata.normalize("NFKC", text)
         plain = " ".join(plain.split()) if column == "breakdown" else plain
         odd = "" if not plain or pattern.fullmatch(plain) else \
             next((character for character in plain if not _ID_CHARACTER.fullmatch(character)), " ")
         odd = odd if defining or not " " <= odd <= "~" else ""
-        normal.append(plain)
-        messages.append(None if not odd else
-                        f"the {what} {_quoted(_visible(text))} holds "
-                        + (f"{unicode_name(odd)}, " if odd != " " else "a space, ")
-                        + f"which is not allowed: retype it using only the {allowed}")
+        normal[code] = plain
+        messages[code] = None if not odd else (f"the {what} {_quoted(_visible(text))} holds {_character(odd)}, "
+                                               f"which is not allowed: retype it using only the {allowed}")
     wrong = [code for code, message in enumerate(messages) if message]
     broken = np.isin(codes, wrong) if wrong else np.zeros(len(codes), dtype=bool)
-    for position in np.flatnonzero(broken):
-        problems.append(table.problem_at(table.frame.index[position], column, messages[codes[position]]))
+    _report(table, problems, np.flatnonzero(broken), column, lambda position: messages[codes[position]])
     merged, words = pd.factorize(np.array(normal + [""], dtype=object))  # cells that differ only before NFKC
     final = merged[np.where(codes < 0, len(normal), codes)]
     blank = merged[len(normal)]
     return _Coded(np.where(final == blank, -1, final - (final > blank)),
                   [word for code, word in enumerate(words) if code != blank] if blank >= 0 else list(words),
                   broken)
+
+
+def _character(character: str) -> str:
+    """A character as a message names it: `a space`, `'='`, or `U+200B ZERO WIDTH SPACE` when it is not
+    plain printable ASCII (invisible, or a look-alike)."""
+    if character == " ":
+        return "a space"
+    return f"'{character}'" if " " < character <= "~" else unicode_name(character)
 
 
 def _visible(text: str) -> str:
@@ -406,54 +465,43 @@ def _check_lengths(table: Table, key: str, problems: list[Problem]) -> None:
     for column, limit in _TEXT_LIMITS[key].items():
         if column not in table.columns:
             continue
-        lengths = _text(table, column).str.len()
-        for index in lengths.index[lengths > limit]:
-            problems.append(table.problem_at(index, column,
-                                             f"the {column.replace('_', ' ')} is {lengths[index]:,} characters "
-                                             f"long; the most is {limit:,}: shorten it"))
+        lengths = _text(table, column).str.len().to_numpy()
+        _report(table, problems, np.flatnonzero(lengths > limit), column,
+                lambda position: f"the {column.replace('_', ' ')} is {lengths[position]:,} characters long; the "
+                                 f"most is {limit:,}: shorten it")
 
 
 def validate_indicators(table: Table) -> tuple[pd.DataFrame, list[Problem]]:
     """The Indicators sheet as the catalogue, and its problems."""
     problems: list[Problem] = []
-    rows = table.frame["row"].astype(int)
-    ids = _identifiers(table, "indicator_id", problems).series(table.frame.index)
-    for index in ids.index[ids == ""]:
-        problems.append(table.problem_at(index, "indicator_id", "the indicator id is blank"))
-    for index in ids.index[ids.duplicated(keep="first") & (ids != "")]:
-        first = int(rows[ids.index[ids == ids[index]][0]])
-        problems.append(table.problem_at(index, "indicator_id",
-                                      f"the indicator id {_quoted(_visible(ids[index]))} is already used on row "
-                                      f"{first}"))
+    ids = _identifiers(table, "indicator_id", problems).series(table.index)
+    _report(table, problems, np.flatnonzero(ids == ""), "indicator_id", "the indicator id is blank")
+    first_rows = pd.Series(table.rows, index=table.index).groupby(ids).transform("min")
+    _report(table, problems, np.flatnonzero(ids.duplicated(keep="first") & (ids != "")), "indicator_id",
+            lambda position: f"the indicator id {_quoted(_visible(ids[position]))} is already used on row "
+                             f"{first_rows[position]}")
     _check_lengths(table, "indicators", problems)
     dashboards = _text(table, "dashboard")
     numbers = dashboards.str.extract(_DASHBOARD_NUMBER, expand=False)
-    for index in numbers.index[numbers.isna()]:
-        problems.append(table.problem_at(index, "dashboard",
-                                      f"{_quoted(dashboards[index])} must start with the dashboard's number, "
-                                      "e.g. '3 Children's Social Care Front Door'"))
+    _report(table, problems, np.flatnonzero(numbers.isna()), "dashboard",
+            lambda position: f"{_quoted(dashboards[position])} must start with the dashboard's number, e.g. "
+                             "'3 Children's Social Care Front Door'")
     titles = _text(table, "title")
-    for index in titles.index[titles == ""]:
-        problems.append(table.problem_at(index, "title", "the title is blank"))
+    _report(table, problems, np.flatnonzero(titles == ""), "title", "the title is blank")
     units = _choice(table, "unit", UNITS, problems)
     polarities = _choice(table, "polarity", POLARITIES, problems)
     aggregations = _choice(table, "aggregation", AGGREGATIONS, problems)
     targets = _numbers(table, "target", problems)
     tolerances = _numbers(table, "amber_tolerance", problems)
-    for index in tolerances.index[tolerances < 0]:
-        problems.append(table.problem_at(index, "amber_tolerance",
-                                      "the amber tolerance cannot be negative"))
-    for index in targets.index[(units == "percent") & ((targets < 0) | (targets > 100))]:
-        problems.append(table.problem_at(index, "target",
-                                      f"a percentage target must be between 0 and 100, not {targets[index]:g}"))
+    _report(table, problems, np.flatnonzero(tolerances < 0), "amber_tolerance",
+            "the amber tolerance cannot be negative")
+    _report(table, problems, np.flatnonzero((units == "percent") & ((targets < 0) | (targets > 100))), "target",
+            lambda position: f"a percentage target must be between 0 and 100, not {targets[position]:g}")
     rebases = _text(table, "spc_rebase")
-    for index in rebases.index[rebases != ""]:
-        for part in re.split(r"[;,]", rebases[index]):
-            try:
-                if part.strip() and parse_period(part.strip()).frequency != "month":
-                    raise ValueError(f"{_quoted(part.strip())} is not a month")
-            except ValueError as error:
-                problems.append(table.problem_at(index, "spc_rebase", str(error)))
+    codes, distinct = pd.factorize(rebases)
+    for code, text in enumerate(distinct):
+        for message in _rebase_problems(text):
+            _report(table, problems, np.flatnonzero(codes == code), "spc_rebase", message)
     catalogue = pd.DataFrame({
         "indicator_id": ids, "dashboard": dashboards,
         "dashboard_number": pd.to_numeric(numbers, errors="coerce").fillna(0).astype("int64"),
@@ -465,6 +513,18 @@ def validate_indicators(table: Table) -> tuple[pd.DataFrame, list[Problem]]:
         "spc_rebase": rebases,
     })
     return catalogue, problems
+
+
+def _rebase_problems(text: str) -> list[str]:
+    """What is wrong with an spc_rebase cell: each part must be a month."""
+    problems = []
+    for part in filter(None, (piece.strip() for piece in re.split(r"[;,]", text))):
+        try:
+            if parse_period(part).frequency != "month":
+                problems.append(f"{_quoted(part)} is not a month")
+        except ValueError as error:
+            problems.append(str(error))
+    return problems
 
 
 @dataclass
@@ -482,7 +542,7 @@ class _Periods:
 
 def _parse_periods(table: Table, column: str, problems: list[Problem]) -> _Periods:
     """A column of period cells, each distinct cell parsed once; a problem for each unreadable cell."""
-    codes, distinct = table.columns.get(column, (np.full(len(table.frame), -1), np.array([], dtype=object)))
+    codes, distinct = table.columns.get(column, (np.full(len(table.rows), -1), np.array([], dtype=object)))
     periods, messages = [], []
     for cell in distinct:
         try:
@@ -492,10 +552,8 @@ def _parse_periods(table: Table, column: str, problems: list[Problem]) -> _Perio
             periods.append(None)
             messages.append(str(error))
     wrong = [code for code, message in enumerate(messages) if message]
-    for position in np.flatnonzero((codes < 0) | np.isin(codes, wrong)):
-        code = codes[position]
-        problems.append(table.problem_at(table.frame.index[position], column,
-                                         messages[code] if code >= 0 else "the period is blank"))
+    _report(table, problems, np.flatnonzero((codes < 0) | np.isin(codes, wrong)), column,
+            lambda position: messages[codes[position]] if codes[position] >= 0 else "the period is blank")
     return _Periods(codes, periods)
 
 
@@ -523,11 +581,11 @@ def _wide_to_long(table: Table) -> tuple[Table | None, list[Problem]]:
     order = np.concatenate([filled for filled, _, _ in pieces]) if pieces else np.array([], dtype=int)
     long_columns = {name: (np.concatenate([table.columns[name][0][filled] for filled, _, _ in pieces]),
                            table.columns[name][1]) for name in id_columns}
-    long_columns["value"] = _distinct(tuple(np.concatenate([table.cells(name)[filled] for filled, name, _ in pieces])))
-    long_columns["period"] = _distinct(tuple(period for filled, _, period in pieces for _ in filled))
-    frame = pd.DataFrame({"row": table.frame["row"].to_numpy()[order],
-                          "column_header": [table.headers[name] for filled, name, _ in pieces for _ in filled]})
-    return Table(table.sheet, frame, table.headers, long_columns), problems
+    long_columns["value"] = _distinct(np.concatenate([table.cells(name)[filled] for filled, name, _ in pieces]))
+    long_columns["period"] = _distinct(np.array([period for filled, _, period in pieces for _ in filled] or [None],
+                                                dtype=object)[:len(order)])
+    headers = [table.headers[name] for filled, name, _ in pieces for _ in filled]
+    return Table(table.sheet, table.rows[order], table.headers, long_columns, column_headers=headers), problems
 
 
 def validate_values(table: Table, indicators: pd.DataFrame,
@@ -544,17 +602,16 @@ def validate_values(table: Table, indicators: pd.DataFrame,
             return pd.DataFrame(), problems
     if not {"value", "numerator"} & set(table.columns):
         return pd.DataFrame(), [table.problem(None, None, "there is neither a value nor a numerator column")]
-    count = len(table.frame)
-    rows = table.frame["row"].to_numpy()
+    count = len(table.rows)
+    rows = table.rows
     ids = _identifiers(table, "indicator_id", problems, defining=False)
     # A repeated id is reported on the Indicators sheet; check values against its first row.
     catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
-    known = ids.each([word in catalogue.index for word in ids.words], False).astype(bool)
-    for position in np.flatnonzero(~known & ~ids.broken):
-        code = ids.codes[position]
-        message = ("the indicator id is blank" if code < 0 else
-                   f"unknown indicator {_quoted(ids.words[code])}: it is not on the Indicators sheet")
-        problems.append(table.problem_at(position, "indicator_id", message))
+    in_catalogue = set(catalogue.index)
+    known = ids.each([word in in_catalogue for word in ids.words], False).astype(bool)
+    _report(table, problems, np.flatnonzero(~known & ~ids.broken), "indicator_id",
+            lambda position: "the indicator id is blank" if ids.codes[position] < 0 else
+            f"unknown indicator {_quoted(ids.words[ids.codes[position]])}: it is not on the Indicators sheet")
     id_text = ids.each(ids.words, "")
     periods = _parse_periods(table, "period", problems)
     breakdowns = _identifiers(table, "breakdown", problems)
@@ -565,10 +622,10 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     numerators = _numbers(table, "numerator", problems).to_numpy()
     denominators = _numbers(table, "denominator", problems).to_numpy()
     values = _numbers(table, "value", problems).to_numpy()
-    unit_of = [catalogue.at[word, "unit"] if word in catalogue.index else "count" for word in ids.words]
+    unit_by_id, aggregation_by_id = catalogue["unit"].to_dict(), catalogue["aggregation"].to_dict()
+    unit_of = [unit_by_id.get(word, "count") for word in ids.words]
     units = ids.each(unit_of, "count")
-    aggregations = ids.each([catalogue.at[word, "aggregation"] if word in catalogue.index else "last"
-                             for word in ids.words], "last")
+    aggregations = ids.each([aggregation_by_id.get(word, "last") for word in ids.words], "last")
 
     this_month = Period(today.year, today.month)
     for code, period in enumerate(periods.periods):
@@ -576,8 +633,7 @@ def validate_values(table: Table, indicators: pd.DataFrame,
             continue
         message = (f"{period.label} is before {EARLIEST_YEAR}: check the year" if period.year < EARLIEST_YEAR
                    else f"{period.label} is in the future")
-        for position in np.flatnonzero(periods.codes == code):
-            problems.append(table.problem_at(position, "period", message))
+        _report(table, problems, np.flatnonzero(periods.codes == code), "period", message)
 
     # An indicator's usual frequency is its most common one (ties: the first in alphabetical order).
     frequency_index = {frequency: index for index, frequency in enumerate(sorted(("month", "quarter", "year")))}
@@ -589,31 +645,25 @@ def validate_values(table: Table, indicators: pd.DataFrame,
                         minlength=3 * len(ids.words)).reshape(-1, 3)
     usual = np.append(np.where(tally.any(axis=1), np.argmax(tally, axis=1), -1), -1)[ids.codes]
     names = sorted(frequency_index)
-    for position in np.flatnonzero(counted & known & (frequency_codes != usual) & (usual >= 0)):
-        problems.append(table.problem_at(position, "period",
-                                         f"{periods.periods[periods.codes[position]].label} is a "
-                                         f"{frequencies[position]} but {id_text[position]} is reported by "
-                                         f"{names[usual[position]]}: one indicator's values share one frequency"))
+    _report(table, problems, np.flatnonzero(counted & known & (frequency_codes != usual) & (usual >= 0)), "period",
+            lambda position: f"{periods.periods[periods.codes[position]].label} is a {frequencies[position]} but "
+                             f"{id_text[position]} is reported by {names[usual[position]]}: one indicator's values "
+                             "share one frequency")
 
     for column, series in (("numerator", numerators), ("denominator", denominators)):
-        for position in np.flatnonzero(series < 0):
-            problems.append(table.problem_at(position, column,
-                                             f"{series[position]:g} is negative: counts cannot be below zero"))
-    for position in np.flatnonzero((values < 0) & (units != "number")):
-        problems.append(table.problem_at(position, "value", f"{values[position]:g} is negative"))
+        _report(table, problems, np.flatnonzero(series < 0), column,
+                lambda position, series=series: f"{series[position]:g} is negative: counts cannot be below zero")
+    _report(table, problems, np.flatnonzero((values < 0) & (units != "number")), "value",
+            lambda position: f"{values[position]:g} is negative")
     is_percent = units == "percent"
-    for position in np.flatnonzero(is_percent & (values > 100)):
-        problems.append(table.problem_at(position, "value",
-                                         f"{values[position]:g} is more than 100 for a percentage"))
-    for position in np.flatnonzero(is_percent & (denominators > 0) & (numerators > denominators)):
-        problems.append(table.problem_at(position, "numerator",
-                                         f"the numerator {numerators[position]:g} is larger than the denominator "
-                                         f"{denominators[position]:g} for a percentage"))
+    _report(table, problems, np.flatnonzero(is_percent & (values > 100)), "value",
+            lambda position: f"{values[position]:g} is more than 100 for a percentage")
+    _report(table, problems, np.flatnonzero(is_percent & (denominators > 0) & (numerators > denominators)),
+            "numerator", lambda position: f"the numerator {numerators[position]:g} is larger than the denominator "
+                                          f"{denominators[position]:g} for a percentage")
     has_numerator, has_denominator, has_value = ~np.isnan(numerators), ~np.isnan(denominators), ~np.isnan(values)
     zero = (denominators == 0) & has_numerator & (units != "count")
-    for position in np.flatnonzero(zero):
-        problems.append(table.problem_at(position, "denominator",
-                                         "the denominator is 0, so no value can be worked out"))
+    _report(table, problems, np.flatnonzero(zero), "denominator", "the denominator is 0, so no value can be worked out")
 
     is_count = units == "count"
     scale = ids.each([SCALE.get(unit, np.nan) for unit in unit_of], np.nan).astype("float64")
@@ -624,30 +674,28 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     derived[is_count & has_numerator] = numerators[is_count & has_numerator]
     decimals = ids.each([DISPLAY_DECIMALS.get(unit, 1) for unit in unit_of], DISPLAY_DECIMALS["count"]).astype(int)
     both = has_value & ~np.isnan(derived)
+    worked = np.full(count, np.nan)
+    disagrees = np.zeros(count, dtype=bool)
     for places in np.unique(decimals[both]):
         here = np.flatnonzero(both & (decimals == places))
-        given = round_half_away(values[here], int(places))
-        worked = round_half_away(derived[here], int(places))
-        for position, worked_value in zip(here[given != worked], worked[given != worked]):
-            problems.append(table.problem_at(position, "value",
-                                             f"{values[position]:g} does not match the numerator and denominator, "
-                                             f"which give {worked_value:g}"))
+        worked[here] = round_half_away(derived[here], int(places))
+        disagrees[here] = round_half_away(values[here], int(places)) != worked[here]
+    _report(table, problems, np.flatnonzero(disagrees), "value",
+            lambda position: f"{values[position]:g} does not match the numerator and denominator, which give "
+                             f"{worked[position]:g}")
     final = np.where(has_value, values, derived)
     unreadable = np.zeros(count, dtype=bool)
     for column, read in (("numerator", numerators), ("denominator", denominators), ("value", values)):
         unreadable |= table.present(column).to_numpy() & np.isnan(read)
-    for position in np.flatnonzero(np.isnan(final) & known & ~zero & ~unreadable):
-        if is_count[position] or not has_numerator[position]:
-            message = "no value: give the value, or the numerator and denominator"
-        else:
-            message = "no value: a numerator needs its denominator (or give the value)"
-        problems.append(table.problem_at(position, "value", message))
+    _report(table, problems, np.flatnonzero(np.isnan(final) & known & ~zero & ~unreadable), "value",
+            lambda position: "no value: give the value, or the numerator and denominator"
+            if is_count[position] or not has_numerator[position]
+            else "no value: a numerator needs its denominator (or give the value)")
     needs_parts = (~is_count & np.isin(aggregations, ["sum", "sum_numerator"])
                    & ~(has_numerator & has_denominator) & ~np.isnan(final))
-    for position in np.flatnonzero(needs_parts):
-        problems.append(table.problem_at(position, "numerator",
-                                         f"{id_text[position]} adds up over months ({aggregations[position]}), so "
-                                         "each row needs its numerator and denominator"))
+    _report(table, problems, np.flatnonzero(needs_parts), "numerator",
+            lambda position: f"{id_text[position]} adds up over months ({aggregations[position]}), so each row needs "
+                             "its numerator and denominator")
 
     label_codes, labels = pd.factorize(np.array([period.label if period else "" for period in periods.periods]
                                                 + [""], dtype=object))
@@ -657,13 +705,13 @@ def validate_values(table: Table, indicators: pd.DataFrame,
     has_label = row_labels != label_codes[-1]
     repeated = pd.Series(key).duplicated(keep=False).to_numpy() & has_label & known
     if repeated.any():
-        first_row = pd.Series(rows[repeated]).groupby(key[repeated]).transform("min").to_numpy()
-        later = pd.Series(key[repeated]).duplicated(keep="first").to_numpy()
-        for position, first in zip(np.flatnonzero(repeated)[later], first_row[later]):
-            label = labels[row_labels[position]]
-            what = id_text[position] + " " + label + (f" ({breakdown_text[position]})" if breakdown_text[position]
-                                                      else "")
-            problems.append(table.problem_at(position, "indicator_id", f"{what} is already given on row {first}"))
+        first_row = np.zeros(count, dtype=np.int64)
+        first_row[repeated] = pd.Series(rows[repeated]).groupby(key[repeated]).transform("min").to_numpy()
+        later = np.flatnonzero(repeated)[pd.Series(key[repeated]).duplicated(keep="first").to_numpy()]
+        _report(table, problems, later, "indicator_id",
+                lambda position: f"{id_text[position]} {labels[row_labels[position]]}"
+                                 + (f" ({breakdown_text[position]})" if breakdown_text[position] else "")
+                                 + f" is already given on row {first_row[position]}")
 
     starts = np.array([np.datetime64(period.start, "us") if period else np.datetime64("NaT", "us")
                        for period in periods.periods] + [np.datetime64("NaT", "us")])[periods.codes]
@@ -687,17 +735,15 @@ def validate_comparators(table: Table, indicators: pd.DataFrame) -> tuple[pd.Dat
     """The Comparators sheet (published England, region and neighbour figures by financial year)."""
     problems: list[Problem] = []
     coded = _identifiers(table, "indicator_id", problems, defining=False)
-    ids, broken = coded.series(table.frame.index), coded.broken
-    for index in ids.index[~ids.isin(indicators["indicator_id"]) & ~broken]:
-        problems.append(table.problem_at(index, "indicator_id",
-                                      f"unknown indicator {_quoted(ids[index])}: it is not on the Indicators sheet"))
+    ids, broken = coded.series(table.index), coded.broken
+    _report(table, problems, np.flatnonzero(~ids.isin(indicators["indicator_id"]) & ~broken), "indicator_id",
+            lambda position: f"unknown indicator {_quoted(ids[position])}: it is not on the Indicators sheet")
     _check_lengths(table, "comparators", problems)
     periods = _parse_periods(table, "period", problems)
     for code, period in enumerate(periods.periods):
         if period is not None and period.frequency != "year":
-            for position in np.flatnonzero(periods.codes == code):
-                problems.append(table.problem_at(table.frame.index[position], "period",
-                                                 f"{period.label} is not a financial year such as 2024-25"))
+            _report(table, problems, np.flatnonzero(periods.codes == code), "period",
+                    f"{period.label} is not a financial year such as 2024-25")
     comparators = pd.DataFrame({
         "indicator_id": ids,
         "period": periods.take("label", ""),
@@ -713,25 +759,23 @@ def validate_commentary(table: Table, indicators: pd.DataFrame) -> tuple[pd.Data
     """The Commentary sheet: narrative by indicator or dashboard and period."""
     problems: list[Problem] = []
     coded = _identifiers(table, "indicator_id", problems, defining=False)
-    ids, broken = coded.series(table.frame.index), coded.broken
+    ids, broken = coded.series(table.index), coded.broken
     _check_lengths(table, "commentary", problems)
     dashboards = _text(table, "dashboard")
     by_number = dict(zip(indicators["dashboard_number"].astype(str), indicators["dashboard"]))
     numbers = dashboards.str.extract(r"^\s*(\d+)", expand=False)
     dashboards = numbers.map(by_number).where(numbers.notna(), dashboards).fillna(dashboards)
-    for index in ids.index[(ids == "") & (dashboards == "")]:
-        problems.append(table.problem_at(index, "indicator_id",
-                                      "give an indicator id or a dashboard for the commentary"))
-    for index in ids.index[(ids != "") & ~ids.isin(indicators["indicator_id"]) & ~broken]:
-        problems.append(table.problem_at(index, "indicator_id",
-                                      f"unknown indicator {_quoted(ids[index])}: it is not on the Indicators sheet"))
-    for index in dashboards.index[(ids == "") & (dashboards != "") & ~dashboards.isin(indicators["dashboard"])]:
-        problems.append(table.problem_at(index, "dashboard",
-                                      f"unknown dashboard {_quoted(dashboards[index])}"))
+    _report(table, problems, np.flatnonzero((ids == "") & (dashboards == "")), "indicator_id",
+            "give an indicator id or a dashboard for the commentary")
+    _report(table, problems, np.flatnonzero((ids != "") & ~ids.isin(indicators["indicator_id"]) & ~broken),
+            "indicator_id", lambda position: f"unknown indicator {_quoted(ids[position])}: it is not on the "
+                                             "Indicators sheet")
+    _report(table, problems,
+            np.flatnonzero((ids == "") & (dashboards != "") & ~dashboards.isin(indicators["dashboard"])), "dashboard",
+            lambda position: f"unknown dashboard {_quoted(dashboards[position])}")
     periods = _parse_periods(table, "period", problems)
     texts = _text(table, "text")
-    for index in texts.index[texts == ""]:
-        problems.append(table.problem_at(index, "text", "the commentary text is blank"))
+    _report(table, problems, np.flatnonzero(texts == ""), "text", "the commentary text is blank")
     commentary = pd.DataFrame({
         "indicator_id": ids, "dashboard": dashboards.where(ids == "", ""),
         "period": periods.take("label", ""),
