@@ -56,7 +56,6 @@ _TAG_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _SHEET_TAG = re.compile(rb"<" + _P + rb"sheet\b([^>]*)>")
 _RELATIONSHIP_TAG = re.compile(rb"<" + _P + rb"Relationship\b([^>]*)>")
 _SHEET_DATA_START = re.compile(rb"<" + _P + rb"sheetData(?=[\s/>])")
-_SHEET_DATA_END = re.compile(rb"</" + _P + rb"sheetData\s*>")
 _PREFIXED_SHORT_TAG = re.compile(rb":[cfr][\s/>]")  # <x:c>, <x:f>, <x:r>
 _ENDS_TAG_NAME = np.zeros(256, dtype=bool)  # bytes that end a one-letter element name, as in <c r=...> or <f>
 _ENDS_TAG_NAME[list(b" \t\n\r/>")] = True
@@ -72,7 +71,6 @@ _NUL_MARKERS = (b"\x00", b"_x0000_")  # a NUL byte, and the escape calamine turn
 _R_ATTRIBUTE = re.compile(rb"""(?<=\s)r\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
 _REFERENCE_PARTS = re.compile(rb"^([A-Za-z]*)(\d*)$", re.MULTILINE)
 _CELL_TAG = re.compile(rb"<" + _P + rb"c(?=[\s/>])")
-_PLACED_CELL = re.compile(rb"<" + _P + rb"c\s(?:[^>]*?\s)?r\s*=")
 _UNPLACED_CELL = re.compile(rb"<" + _P + rb"c(?=[\s/>])(?![^>]*?\sr\s*=)")
 _ROW_TAG = re.compile(rb"<" + _P + rb"row(?=[\s/>])")
 _PLACED_ROW = re.compile(rb"<" + _P + rb"row\s(?:[^>]*?\s)?r\s*=")
@@ -93,7 +91,6 @@ _CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>/]*)?>")  # an opening <v>; 
 _VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
 _INLINE_TEXT = re.compile(rb"<" + _P + rb"is[\s>]")
 _QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 @dataclass
@@ -613,7 +610,7 @@ class _SheetScan:
 
     careful: bool  # the exact (slower) scan, for a sheet the quick check cannot vouch for
     count_shared: bool  # whether to count cells that use shared text (only when the workbook has any)
-    state: str = "head"  # before, inside or after <sheetData>
+    state: str = "head"  # before <sheetData>, or "cells" from there on
     rows: int = 0  # the furthest row and column a referenced cell or row reaches (1-based)
     columns: int = 0
     unplaced_rows: int = 0
@@ -667,23 +664,22 @@ def _too_many_cells(name: str, rows: int, columns: int) -> ReturnError:
 
 def _scan_pieces(data: bytes, info: zipfile.ZipInfo, sheet: _Sheet, percent_styles: frozenset[int],
                  count_shared: bool, budget: _Budget, where: str, careful: bool) -> _SheetScan:
-    """One pass over a sheet's XML (see _scan_sheet); stops early once the sheet is surely too large."""
+    """One pass over a sheet's XML (see _scan_sheet); stops early once the sheet is surely too large.
+
+    Cells are looked for from `<sheetData` to the end of the part: a `</sheetData>` could be hidden
+    in an attribute, so nothing after it is taken on trust.
+    """
     scan = _SheetScan(careful, count_shared)
     for piece in _pieces(_inflate(data, info, budget, where), where):
         scan.merged += piece.count(b"mergeCell")
         region = piece
-        if scan.state != "data" or careful:
+        if scan.state == "head" or careful:
             _refuse_doctype(piece, where)
         if scan.state == "head":
             start = _SHEET_DATA_START.search(piece)
             if start is None:
                 continue
-            scan.state, region = "data", piece[start.start():]
-        if scan.state != "data":
-            continue
-        if (end := _sheet_data_end(region)) is not None:
-            _refuse_doctype(region[end:], where)
-            scan.state, region = "tail", region[:end]
+            scan.state, region = "cells", piece[start.start():]
         if careful:
             _scan_carefully(scan, region, sheet, percent_styles)
         else:
@@ -694,21 +690,11 @@ def _scan_pieces(data: bytes, info: zipfile.ZipInfo, sheet: _Sheet, percent_styl
     return scan
 
 
-def _sheet_data_end(region: bytes) -> int | None:
-    """Where `</sheetData>` (with any prefix) starts in `region`, if it does."""
-    position = region.find(b"sheetData")
-    while position >= 0:
-        opening = region.rfind(b"<", max(0, position - 64), position)
-        if opening >= 0 and _SHEET_DATA_END.match(region, opening):
-            return opening
-        position = region.find(b"sheetData", position + 1)
-    return None
-
-
 def _scan_quickly(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles: frozenset[int]) -> None:
     """Read every tag and attribute at once (numpy), for a sheet as Excel and openpyxl write it: attributes
     spelt `name="value"`, each cell tag `<c r="A1"...` with one plain reference. Anything else (a prefix,
-    a cell without a reference or with a second one, any other spelling) needs the careful scan."""
+    a cell without a reference or with a second one, any other spelling) needs the careful scan; an `=`
+    in a cell's text is no attribute and changes nothing."""
     if _PREFIXED_SHORT_TAG.search(region):
         raise _NeedsCarefulScan
     text = np.frombuffer(b"\0\0" + region + b"\0" * 16, dtype=np.uint8)  # text[i + 2] is region[i]
@@ -722,8 +708,11 @@ def _scan_quickly(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles
                  & (text[cell_tags + 4] == ord("=")) & (text[cell_tags + 5] == ord('"'))).sum())
     equals = np.flatnonzero(text == ord("="))
     name_end = text[equals - 1]
-    if cells != len(cell_tags) or not ((text[equals + 1] == ord('"')) & ~_IS_SPACE[name_end]).all():
+    if cells != len(cell_tags):
         raise _NeedsCarefulScan
+    for position in equals[(text[equals + 1] != ord('"')) | _IS_SPACE[name_end]] - 2:  # in a text, or oddly spelt
+        if region.rfind(b"<", 0, position) > region.rfind(b">", 0, position):  # inside a tag: an odd attribute
+            raise _NeedsCarefulScan
     one_letter = _IS_SPACE[text[equals - 2]]  # r=, s=, t=: a cell's attributes (and a row's r=)
     rows, columns = _references(text, equals[one_letter & (name_end == ord("r"))] + 2, cells)
     scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)

@@ -20,7 +20,7 @@ import pandas as pd
 from data_loaders.files import (HEADER_SEARCH_ROWS, column_letter, normalise_name, open_workbook, read_bytes,
                                 read_csv_rows, sniff_format, unicode_name)
 from data_loaders.model import (AGGREGATIONS, MAX_COMMENTARY_CHARS, MAX_DEFINITION_CHARS, MAX_NAME_CHARS,
-                                MAX_NOTE_CHARS, POLARITIES, UNITS, PerformanceReturn, Problem, ReturnError, VALUE_KEY)
+                                MAX_NOTE_CHARS, POLARITIES, UNITS, PerformanceReturn, Problem, ReturnError)
 from periods import Period, parse_period
 from units import DISPLAY_DECIMALS, SCALE, round_half_away
 

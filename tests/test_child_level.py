@@ -484,3 +484,24 @@ def test_no_child_reference_or_date_of_birth_in_any_output_or_problem():
             load_child_level(data, kind, period=period)
         text = str(error.value) + "\n".join(str(p) for p in error.value.problems)
         assert not {i for i in identifiers_in(data) if i in text}
+
+
+def test_a_workbook_whose_first_sheet_is_hidden_is_refused_not_read_from_the_hidden_sheet():
+    """The list is read from the first sheet: a hidden one there would be read in place of the one on screen."""
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "Old log"
+    hidden.append(["child_ref", "start", "end", "setting"])
+    hidden.append(["H1", "01/04/2025 10:00", "01/04/2025 12:00", "home"])
+    hidden.sheet_state = "hidden"
+    shown = book.create_sheet("Missing log")
+    shown.append(["child_ref", "start", "end", "setting"])
+    shown.append(["S1", "02/05/2025 10:00", "02/05/2025 12:00", "care"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ReturnError) as error:
+        load_child_level(buffer.getvalue(), "missing_log", filename="log.xlsx")
+    assert [str(problem) for problem in error.value.problems] == [
+        "log.xlsx: the workbook has hidden sheets: 'Old log' (hidden). A hidden sheet could be read instead of the "
+        "one you see: delete it, or unhide it (right-click a sheet tab, Unhide) and check what it holds, then save "
+        "again"]

@@ -318,6 +318,16 @@ def test_valid_ees_file_with_markdown_in_la_name_loads_with_its_text_unchanged()
     assert tidy.loc[(tidy["la_code"] == "999") & (tidy["measure"] == "rereferral_percent"), "value"].tolist() == [16.8]
 
 
+def test_a_nul_byte_in_an_ees_file_is_refused_where_it_is():
+    """EES files are read through the same sniffing, so a NUL that would fail a PostgreSQL save is refused."""
+    text = (FILES / "markdown_payloads_ees.csv").read_text(encoding="utf-8").replace("England", "Eng\x00land", 1)
+    with pytest.raises(ReturnError) as caught:
+        load_ees(text.encode(), "c1_referrals")
+    assert [str(problem) for problem in caught.value.problems] == [
+        "EES file row 2, column E: the cell holds a NUL character (an invisible zero byte) that no spreadsheet or "
+        "database can store: retype the cell, or save the file again from Excel"]
+
+
 def test_loader_refuses_a_file_over_20_mb(make_corpus, demo):
     problems = refusal(make_corpus.oversized_csv(), demo, "oversized.csv", "oversized.csv")
     assert problems_text(problems) == "oversized.csv: the file is 20.0 MB; the limit is 20 MB"
@@ -332,7 +342,8 @@ def test_formula_text_in_a_text_column_is_kept_as_text_and_neutralised_on_export
     """A formula in free text (a title) is accepted as plain text (nothing evaluates it) and exports make it
     inert; in a breakdown, which is an identifier, it is refused."""
     formula = '=HYPERLINK("http://example.invalid/","Click")'
-    indicators = [make_corpus.INDICATORS[0][:2] + [formula] + make_corpus.INDICATORS[0][3:], *make_corpus.INDICATORS[1:]]
+    first = make_corpus.INDICATORS[0]
+    indicators = [first[:2] + [formula] + first[3:], *make_corpus.INDICATORS[1:]]
     # Written as text by hand: openpyxl would store a text starting with = as a formula.
     written = make_corpus.raw_workbook(make_corpus.return_sheets()[1:] + [
         ("Indicators", make_corpus.worksheet(make_corpus.cells_xml([make_corpus.INDICATOR_HEADER] + indicators)),

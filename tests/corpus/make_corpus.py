@@ -353,8 +353,8 @@ def worksheet(sheet_data: bytes, before: bytes = b"", after: bytes = b"", prefix
 def raw_workbook(sheets: list[tuple[str, bytes, str]], shared: bytes | None = None,
                  extra: dict[str, bytes] | None = None, content_types: bytes = b"") -> bytes:
     """A workbook of (name, worksheet part, state) sheets, shared strings and extra parts, written by hand."""
-    listed = b"".join(b'<sheet name="%s" sheetId="%d" state="%s" r:id="rId%d"/>' % (name.encode(), index, state.encode(),
-                                                                                  index)
+    listed = b"".join(b'<sheet name="%s" sheetId="%d" state="%s" r:id="rId%d"/>'
+                      % (name.encode(), index, state.encode(), index)
                       for index, (name, _, state) in enumerate(sheets, start=1))
     relationships = b"".join(b'<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/sheet%d.xml"/>'
                              % (index, RELATIONSHIPS, index) for index in range(1, len(sheets) + 1))
