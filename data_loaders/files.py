@@ -13,6 +13,7 @@ import codecs
 import csv
 import html
 import io
+import math
 import re
 import struct
 import unicodedata
@@ -24,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import python_calamine
 from defusedxml import ElementTree
 
@@ -38,6 +40,7 @@ MAX_CELLS = 2_000_000  # all sheets together, each laid out as a full grid from 
 MAX_CELL_CHARS = 32_767  # the most text Excel lets a cell hold
 MAX_SHARED_TEXT_CHARS = 16_000_000  # shared text once copied into every cell that uses it
 MAX_MERGED_RANGES = 10_000
+MAX_FLAGGED_CELLS = 10_000  # cells of one sheet showing an Excel error, or formulas without a result
 MAX_COLUMNS = 16_384  # the most a spreadsheet holds (column XFD)
 HEADER_SEARCH_ROWS = 10
 
@@ -80,16 +83,15 @@ _SHARED_CELL_INDEX = re.compile(rb"<" + _P + rb"""c\s(?=[^>]*?(?<=\s)t\s*=\s*["'
                                 + rb"v(?:\s[^>]*)?>\s*(\d+)\s*<")
 _STRING_START = re.compile(rb"<" + _P + rb"si(?=[\s/>])")
 _TEXT_ELEMENT = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>([^<]*)<")
-# Features read again from a sheet's XML once it is known to be safe: cells with a reference (group 1,
-# the tag's attributes) that are error values or formulas (group 2, the content).
-_ERROR_CELL = re.compile(rb"<" + _P + rb"""c\s(?=[^>]*?(?<=\s)t\s*=\s*["']e["'])([^>]*?)(?<!/)>(.*?)</""" + _P
-                         + rb"c>", re.DOTALL)
-_FORMULA_CELL = re.compile(rb"<" + _P + rb"c\s([^>]*?)(?<!/)>(\s*<" + _P + rb"f[\s/>].*?)</" + _P + rb"c>",
-                           re.DOTALL)
-_FORMULA_TEXT = re.compile(rb"<" + _P + rb"f(?:\s[^>]*)?(?<!/)>(.*?)</" + _P + rb"f>", re.DOTALL)
-_CACHED_VALUE = re.compile(rb"<" + _P + rb"v(?:\s[^>/]*)?>")  # an opening <v>; openpyxl writes <v /> for none
-_VALUE_TEXT = re.compile(rb"<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
-_INLINE_TEXT = re.compile(rb"<" + _P + rb"is[\s>]")
+# Features read again from a sheet's XML once it is known to be safe: cells with a reference (groups 1 and
+# 2, its letters and digits) that are error values (group 3, the value) or formulas without a saved result
+# (group 3, the formula; empty for a shared formula).
+_REFERENCED_CELL = rb"<" + _P + rb"""c\s(?=[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["'])"""
+_ERROR_CELL = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)t\s*=\s*["']e["'])[^>]*(?<!/)>\s*(?:<""" + _P
+                         + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f>)\s*)?<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
+_FORMULA_WITHOUT_VALUE = re.compile(_REFERENCED_CELL + rb"[^>]*(?<!/)>\s*<" + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</"
+                                    + _P + rb"f>)\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v(?:\s[^>]*)?>\s*</" + _P
+                                    + rb"v>)?\s*</" + _P + rb"c>")
 _QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
 
 
@@ -247,7 +249,7 @@ class Workbook:
 
     def __init__(self, data: bytes, where: str, archive: zipfile.ZipFile, sheets: list[_Sheet],
                  percent_styles: frozenset[int]):
-        self._data, self._where, self._archive = data, where, archive
+        self._where, self._archive = where, archive
         self._sheets = {sheet.name: sheet for sheet in sheets}
         self._percent_styles = percent_styles
         try:
@@ -276,11 +278,11 @@ class Workbook:
         if sheet.formulas or sheet.errors or sheet.percent:
             xml = self._archive.read(sheet.path)  # known by now to inflate to its recorded, bounded size
             if sheet.errors:
-                _put_error_values(rows, xml)
+                _put_error_values(name, rows, xml)
             if sheet.percent:
                 _put_percentages(rows, xml, self._percent_styles)
             if sheet.formulas:
-                formulas = _formulas_without_values(xml)
+                formulas = _formulas_without_values(name, xml)
         return RawSheet(name=name, rows=rows, merged=merged, formulas_without_values=formulas)
 
 
@@ -813,17 +815,6 @@ def _scan_carefully(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styl
         or any(marker in region for marker in _NUL_MARKERS)
 
 
-def _reference(text: bytes | str) -> tuple[int, int]:
-    """1-based (row, column) of a reference such as `XFD1048576` as calamine reads it: (row, 0) for a row
-    number; (0, 0) for anything calamine would refuse to read."""
-    text = text.decode("ascii", "replace") if isinstance(text, bytes) else text
-    match = re.fullmatch(r"([A-Za-z]*)(\d*)", text)
-    if not match:
-        return 0, 0
-    letters, digits = match.groups()
-    return int(digits or 0), _column_index(letters.upper()) + 1 if letters else 0
-
-
 def _check_shared_text(data: bytes, entries: dict[str, zipfile.ZipInfo], sheets: list[_Sheet],
                        lengths: array.array, where: str) -> None:
     """Refuse a workbook whose cells would copy its shared text into more than MAX_SHARED_TEXT_CHARS
@@ -874,19 +865,31 @@ def _booleans_as_text(rows: list[list[object]]) -> None:
                 row[index] = "TRUE" if cell else "FALSE"
 
 
-def _located(pattern: re.Pattern, xml: bytes) -> Iterator[tuple[int, int, re.Match]]:
-    """(row, column) 0-based and the match, for each cell `pattern` finds that has a reference."""
-    for match in pattern.finditer(xml):
-        row, column = _reference(dict(_attributes(match[1])).get("r", ""))
-        if row and column:
-            yield row - 1, column - 1, match
+def _positions(found: list[tuple[bytes, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rows and columns of the references (letters, digits, ...) a cell pattern found."""
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    letters, digits = zip(*[(match[0], match[1]) for match in found])
+    codes, distinct = pd.factorize(np.array(letters, dtype=object))
+    columns = np.array([_column_index(code.decode().upper()) for code in distinct], dtype=np.int64)[codes]
+    return np.array(digits).astype(np.int64) - 1, columns
 
 
-def _put_error_values(rows: list[list[object]], xml: bytes) -> None:
+def _flagged(name: str, found: list, what: str) -> None:
+    """Refuse a sheet with more cells of a kind than can be worth listing (a broken or crafted file)."""
+    if len(found) > MAX_FLAGGED_CELLS:
+        raise ReturnError([Problem(name, None, None,
+                                   f"the sheet has more than {MAX_FLAGGED_CELLS:,} {what}: open it in Excel, fix the "
+                                   "formulas so they calculate, then save it again")])
+
+
+def _put_error_values(name: str, rows: list[list[object]], xml: bytes) -> None:
     """Excel error cells (#DIV/0!, #N/A...) as their text: calamine reads them as blank."""
-    for row, column, match in _located(_ERROR_CELL, xml):
-        if (value := _VALUE_TEXT.search(match[2])) and row < len(rows) and column < len(rows[row]):
-            rows[row][column] = html.unescape(value[1].decode("utf-8", "replace"))
+    found = _ERROR_CELL.findall(xml)
+    _flagged(name, found, "cells showing an Excel error such as #N/A or #DIV/0!")
+    for row, column, (_, _, value) in zip(*_positions(found), found):
+        if row < len(rows) and column < len(rows[row]):
+            rows[row][column] = html.unescape(value.decode("utf-8", "replace"))
 
 
 def _put_percentages(rows: list[list[object]], xml: bytes, percent_styles: frozenset[int]) -> None:
@@ -894,26 +897,24 @@ def _put_percentages(rows: list[list[object]], xml: bytes, percent_styles: froze
 
     Scaled by 100 in decimal, so 0.29 becomes 29 rather than 28.999999999999996.
     """
-    styles = "|".join(str(index) for index in sorted(percent_styles))
-    percent_cell = re.compile(rb"<" + _P + rb"c\s(?=[^>]*?(?<=\s)s\s*=\s*[\"']0*(?:" + styles.encode()
-                              + rb")[\"'])([^>]*)>")
-    for row, column, _match in _located(percent_cell, xml):
+    styles = "|".join(str(index) for index in sorted(percent_styles)).encode()
+    percent_cell = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)s\s*=\s*["']0*(?:%s)["'])""" % styles)
+    scaled: dict[float, float] = {}
+    for row, column in zip(*_positions(percent_cell.findall(xml))):
         if row < len(rows) and column < len(rows[row]):
             value = rows[row][column]
-            if value.__class__ in (float, int) and np.isfinite(value):
-                rows[row][column] = float(Decimal(repr(value)).scaleb(2))
+            if value.__class__ in (float, int) and math.isfinite(value):
+                if value not in scaled:
+                    scaled[value] = float(Decimal(repr(value)).scaleb(2))
+                rows[row][column] = scaled[value]
 
 
-def _formulas_without_values(xml: bytes) -> dict[tuple[int, int], str]:
+def _formulas_without_values(name: str, xml: bytes) -> dict[tuple[int, int], str]:
     """(row, column) 0-based -> formula text, for formula cells saved without a result."""
-    found = {}
-    for row, column, match in _located(_FORMULA_CELL, xml):
-        content = match[2]
-        if not _CACHED_VALUE.search(content) and not _INLINE_TEXT.search(content):
-            formula = _FORMULA_TEXT.search(content)
-            found[(row, column)] = html.unescape(formula[1].decode("utf-8", "replace")) if formula else \
-                "(shared formula)"
-    return found
+    found = _FORMULA_WITHOUT_VALUE.findall(xml)
+    _flagged(name, found, "formulas without a saved result")
+    return {(int(row), int(column)): html.unescape(text.decode("utf-8", "replace")) if text else "(shared formula)"
+            for row, column, (_, _, text) in zip(*_positions(found), found)}
 
 
 def _column_index(letters: str) -> int:
