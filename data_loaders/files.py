@@ -89,6 +89,7 @@ _TEXT_ELEMENT = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>([^<]*)<")
 _REFERENCED_CELL = rb"<" + _P + rb"""c\s(?=[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["'])"""
 _ERROR_CELL = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)t\s*=\s*["']e["'])[^>]*(?<!/)>\s*(?:<""" + _P
                          + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f>)\s*)?<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
+_ERROR_VALUE = re.compile(rb"[^>]*>\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>)\s*)?<v(?:\s[^>]*)?>([^<]*)<")  # after t="e"
 _FORMULA_WITHOUT_VALUE = re.compile(_REFERENCED_CELL + rb"[^>]*(?<!/)>\s*<" + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</"
                                     + _P + rb"f>)\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v(?:\s[^>]*)?>\s*</" + _P
                                     + rb"v>)?\s*</" + _P + rb"c>")
@@ -237,11 +238,7 @@ class _Sheet:
     path: str
     state: str
     cells: int = 0  # the grid it would be read as, from A1
-    formulas: bool = False
-    errors: bool = False
-    percent: bool = False
-    booleans: bool = False
-    check_text: bool = False  # it may hold a NUL or a text longer than a cell holds: check its cells once read
+    found: _SheetScan | None = None  # what inspecting its XML found
 
 
 class Workbook:
@@ -263,26 +260,26 @@ class Workbook:
 
     def read(self, name: str) -> RawSheet:
         """One sheet's cells (with Excel's error values and percentages as shown), or ReturnError."""
-        sheet = self._sheets[name]
+        found = self._sheets[name].found
         try:
             grid = self._book.get_sheet_by_name(name)
             rows = grid.to_python(skip_empty_area=False)
             merged = list(grid.merged_cell_ranges or [])
         except Exception as error:  # calamine's errors on a corrupt sheet
             raise _unreadable(self._where, type(error).__name__)
-        if sheet.check_text:
+        if found.check_text:
             _check_text(name, rows)
-        if sheet.booleans:
+        if found.booleans:
             _booleans_as_text(rows)
-        formulas: dict[tuple[int, int], str] = {}
-        if sheet.formulas or sheet.errors or sheet.percent:
-            xml = self._archive.read(sheet.path)  # known by now to inflate to its recorded, bounded size
-            if sheet.errors:
-                _put_error_values(name, rows, xml)
-            if sheet.percent:
-                _put_percentages(rows, xml, self._percent_styles)
-            if sheet.formulas:
-                formulas = _formulas_without_values(name, xml)
+        if found.careful and (found.formulas or found.errors or found.percent):
+            found.locate(self._archive.read(self._sheets[name].path), self._percent_styles)
+        for (row, column), value in found.error_values.items():
+            if 0 <= row < len(rows) and 0 <= column < len(rows[row]):
+                rows[row][column] = value
+        _put_percentages(rows, found.percent_cells)
+        formulas = {}
+        if found.formulas:  # known by now to inflate to its recorded, bounded size
+            formulas = _formulas_without_values(name, self._archive.read(self._sheets[name].path))
         return RawSheet(name=name, rows=rows, merged=merged, formulas_without_values=formulas)
 
 
@@ -317,9 +314,9 @@ def open_workbook(data: bytes, filename: str) -> Workbook:
     for sheet in sheets:
         if sheet.path not in entries:
             raise _unreadable(where, f"the part of sheet '{sheet.name}' is missing")
-        sheet.check_text = shared_nul
         shared_cells += _scan_sheet(data, entries[sheet.path], sheet, percent_styles, bool(text_lengths), budget,
                                     where)
+        sheet.found.check_text |= shared_nul
     total = sum(sheet.cells for sheet in sheets)
     if total > MAX_CELLS:
         raise ReturnError([Problem(where, None, None,
@@ -608,7 +605,8 @@ def _pieces(chunks: Iterator[bytes], where: str) -> Iterator[bytes]:
 
 @dataclass
 class _SheetScan:
-    """What one pass over a sheet's XML found: the grid it spans and the cells that use shared text."""
+    """What one pass over a sheet's XML found: the grid it spans, the cells that use shared text, and the
+    features calamine cannot give (formulas, error values, percentage formats), with where they are."""
 
     careful: bool  # the exact (slower) scan, for a sheet the quick check cannot vouch for
     count_shared: bool  # whether to count cells that use shared text (only when the workbook has any)
@@ -621,11 +619,29 @@ class _SheetScan:
     cell_tags: int = 0
     shared_cells: int = 0
     merged: int = 0
+    error_cells: int = 0
+    formulas: bool = False
+    errors: bool = False
+    percent: bool = False
+    booleans: bool = False
+    check_text: bool = False  # it may hold a NUL or a text longer than a cell holds: check its cells once read
+    error_values: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) 0-based -> #N/A...
+    percent_cells: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # rows, columns 0-based
 
     def grid(self) -> tuple[int, int]:
         """The rows and columns calamine could lay the sheet out as: a row or cell without a reference
         follows the one before it, so each can add one."""
         return self.rows + self.unplaced_rows, self.columns + self.widest_unplaced
+
+    def locate(self, xml: bytes, percent_styles: frozenset[int]) -> None:
+        """Where the error values and percentage cells are, for a sheet the quick scan could not read."""
+        found = [match.groups() for _, match in zip(range(MAX_FLAGGED_CELLS + 1), _ERROR_CELL.finditer(xml))]
+        for row, column, (_, _, value) in zip(*_positions(found), found):
+            self.error_values[(int(row), int(column))] = html.unescape(value.decode("utf-8", "replace"))
+        if self.percent:
+            styles = "|".join(str(index) for index in sorted(percent_styles)).encode()
+            cells = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)s\s*=\s*["']0*(?:%s)["'])""" % styles)
+            self.percent_cells.append(_positions([match.groups() for match in cells.finditer(xml)]))
 
 
 class _NeedsCarefulScan(Exception):
@@ -634,25 +650,23 @@ class _NeedsCarefulScan(Exception):
 
 def _scan_sheet(data: bytes, info: zipfile.ZipInfo, sheet: _Sheet, percent_styles: frozenset[int],
                 count_shared: bool, budget: _Budget, where: str) -> int:
-    """Inspect a sheet's XML a piece at a time, refusing a grid or merged ranges beyond the limits.
-
-    Notes on `sheet` its grid and whether it has formulas, error cells or percentage styles;
-    gives the number of its cells that use shared text.
-    """
+    """Inspect a sheet's XML a piece at a time, refusing a grid, merged ranges or error cells beyond the
+    limits; notes on `sheet` its grid and what was found, and gives the cells that use shared text."""
     left = budget.left
     try:
-        scan = _scan_pieces(data, info, sheet, percent_styles, count_shared, budget, where, careful=False)
+        scan = _scan_pieces(data, info, percent_styles, count_shared, budget, where, careful=False)
     except _NeedsCarefulScan:
         budget.left = left  # the same part again: count it once
-        scan = _scan_pieces(data, info, sheet, percent_styles, count_shared, budget, where, careful=True)
+        scan = _scan_pieces(data, info, percent_styles, count_shared, budget, where, careful=True)
     rows, columns = scan.grid()
-    sheet.cells = rows * columns
+    sheet.cells, sheet.found = rows * columns, scan
     if sheet.cells > MAX_CELLS or scan.cell_tags > MAX_CELLS:
         raise _too_many_cells(sheet.name, rows, columns)
     if scan.merged > MAX_MERGED_RANGES:
         raise ReturnError([Problem(sheet.name, None, None,
                                    f"the sheet has more than {MAX_MERGED_RANGES:,} merged ranges: unmerge the "
                                    "cells, then save again")])
+    _flagged(sheet.name, scan.error_cells, "cells showing an Excel error such as #N/A or #DIV/0!")
     return scan.shared_cells
 
 
@@ -664,8 +678,8 @@ def _too_many_cells(name: str, rows: int, columns: int) -> ReturnError:
                                 "columns beyond your data, then save it again")])
 
 
-def _scan_pieces(data: bytes, info: zipfile.ZipInfo, sheet: _Sheet, percent_styles: frozenset[int],
-                 count_shared: bool, budget: _Budget, where: str, careful: bool) -> _SheetScan:
+def _scan_pieces(data: bytes, info: zipfile.ZipInfo, percent_styles: frozenset[int], count_shared: bool,
+                 budget: _Budget, where: str, careful: bool) -> _SheetScan:
     """One pass over a sheet's XML (see _scan_sheet); stops early once the sheet is surely too large.
 
     Cells are looked for from `<sheetData` to the end of the part: a `</sheetData>` could be hidden
@@ -683,16 +697,16 @@ def _scan_pieces(data: bytes, info: zipfile.ZipInfo, sheet: _Sheet, percent_styl
                 continue
             scan.state, region = "cells", piece[start.start():]
         if careful:
-            _scan_carefully(scan, region, sheet, percent_styles)
+            _scan_carefully(scan, region, percent_styles)
         else:
-            _scan_quickly(scan, region, sheet, percent_styles)
+            _scan_quickly(scan, region, percent_styles)
         rows, columns = scan.grid()
-        if scan.cell_tags > MAX_CELLS or rows * columns > MAX_CELLS:
+        if scan.cell_tags > MAX_CELLS or rows * columns > MAX_CELLS or scan.error_cells > MAX_FLAGGED_CELLS:
             break
     return scan
 
 
-def _scan_quickly(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles: frozenset[int]) -> None:
+def _scan_quickly(scan: _SheetScan, region: bytes, percent_styles: frozenset[int]) -> None:
     """Read every tag and attribute at once (numpy), for a sheet as Excel and openpyxl write it: attributes
     spelt `name="value"`, each cell tag `<c r="A1"...` with one plain reference. Anything else (a prefix,
     a cell without a reference or with a second one, any other spelling) needs the careful scan; an `=`
@@ -710,84 +724,59 @@ def _scan_quickly(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles
                  & (text[cell_tags + 4] == ord("=")) & (text[cell_tags + 5] == ord('"'))).sum())
     equals = np.flatnonzero(text == ord("="))
     name_end = text[equals - 1]
-    if cells != len(cell_tags):
+    if cells != len(cell_tags) or (names == ord("!")).any():  # (a comment, CDATA or DOCTYPE among the cells)
         raise _NeedsCarefulScan
     for position in equals[(text[equals + 1] != ord('"')) | _IS_SPACE[name_end]] - 2:  # in a text, or oddly spelt
         if region.rfind(b"<", 0, position) > region.rfind(b">", 0, position):  # inside a tag: an odd attribute
             raise _NeedsCarefulScan
     one_letter = _IS_SPACE[text[equals - 2]]  # r=, s=, t=: a cell's attributes (and a row's r=)
-    rows, columns = _references(text, equals[one_letter & (name_end == ord("r"))] + 2, cells)
+    references = equals[one_letter & (name_end == ord("r"))] + 2
+    rows, columns = _references(text, references, cells)
     scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
     scan.cell_tags += cells
     if scan.count_shared:
         scan.shared_cells += len(_SHARED_CELL.findall(region))
     types = equals[one_letter & (name_end == ord("t"))] + 2
     closed = text[types + 1] == ord('"')
-    sheet.errors = sheet.errors or bool(((text[types] == ord("e")) & closed).any())
-    sheet.booleans = sheet.booleans or bool(((text[types] == ord("b")) & closed).any())
-    if percent_styles and not sheet.percent:
-        styles = _numbers_at(text, equals[one_letter & (name_end == ord("s"))] + 2)
-        sheet.percent = bool(np.isin(styles, list(percent_styles)).any())
-    sheet.formulas = sheet.formulas or bool((short_names == ord("f")).any())
-    if (names == ord("!")).any():  # a comment, CDATA or DOCTYPE among the cells
-        raise _NeedsCarefulScan
+    errors = types[(text[types] == ord("e")) & closed]
+    scan.error_cells += len(errors)
+    if len(errors) and scan.error_cells <= MAX_FLAGGED_CELLS:  # beyond, the sheet is refused unread
+        for row, column, at in zip(*_cells_of(text, references, errors), errors - 2):
+            if column >= 0 and (value := _ERROR_VALUE.match(region, at)):
+                scan.error_values[(row, column)] = html.unescape(value[1].decode("utf-8", "replace"))
+    scan.errors = scan.errors or bool(len(errors))
+    scan.booleans = scan.booleans or bool(((text[types] == ord("b")) & closed).any())
+    if percent_styles:
+        styles = equals[one_letter & (name_end == ord("s"))] + 2
+        percent = styles[np.isin(_numbers_at(text, styles), list(percent_styles))]
+        if len(percent):
+            scan.percent = True
+            scan.percent_cells.append(_cells_of(text, references, percent))
+    scan.formulas = scan.formulas or bool((short_names == ord("f")).any())
     longest_text = int(np.diff(tags, prepend=0, append=len(text)).max())
-    sheet.check_text = (sheet.check_text or longest_text > MAX_CELL_CHARS or bool((short_names == ord("r")).any())
-                        or any(marker in region for marker in _NUL_MARKERS))
+    scan.check_text = (scan.check_text or longest_text > MAX_CELL_CHARS or bool((short_names == ord("r")).any())
+                       or any(marker in region for marker in _NUL_MARKERS))
 
 
-def _references(text: np.ndarray, starts: np.ndarray, cells: int) -> tuple[int, int]:
-    """The furthest row and column (1-based) of the references such as `A1"` starting at `starts` (rows'
-    r="7" too), needing the careful scan unless every one is plain (1 to 3 capital letters, none for
-    a row, then 1 to 7 digits and the closing quote) and exactly `cells` are a cell's.
-
-    Compares references as packed bytes rather than converting each: more letters or more digits
-    is further, and among the same number, the later in the alphabet.
-    """
-    if not len(starts):
-        return 0, 0
-    letters = np.zeros(len(starts), dtype=np.uint64)
-    column_keys = np.zeros(len(starts), dtype=np.uint64)
-    still = np.ones(len(starts), dtype=bool)
-    for position in range(3):
-        code = text[starts + position]
-        still &= (code >= ord("A")) & (code <= ord("Z"))
-        letters += still
-        column_keys |= (code * still).astype(np.uint64) << np.uint64(8 * (2 - position))
-    column_keys |= letters << np.uint64(24)
-    first_digit = starts + letters.astype(np.int64)
-    digits = np.zeros(len(starts), dtype=np.uint64)
-    row_keys = np.zeros(len(starts), dtype=np.uint64)
-    still[:] = True
-    for position in range(7):
-        code = text[first_digit + position]
-        still &= (code >= ord("0")) & (code <= ord("9"))
-        digits += still
-        row_keys |= (code * still).astype(np.uint64) << np.uint64(8 * (6 - position))
-    row_keys |= digits << np.uint64(56)
-    closing = text[first_digit + digits.astype(np.int64)]
-    if int((letters > 0).sum()) != cells or not (digits >= 1).all() or not (closing == ord('"')).all():
-        raise _NeedsCarefulScan
-    furthest, widest = int(np.argmax(row_keys)), int(np.argmax(column_keys))
-    rows = int(text[first_digit[furthest]:first_digit[furthest] + int(digits[furthest])].tobytes())
-    width = int(letters[widest])
-    columns = _column_index(text[starts[widest]:starts[widest] + width].tobytes().decode()) + 1 if width else 0
-    return rows, columns
+def _cells_of(text: np.ndarray, references: np.ndarray, attributes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """0-based rows and columns of the cells whose attributes start at `attributes`: each cell's reference is
+    the last one before (the quick scan has checked every cell tag starts `<c r="` and every reference is
+    plain). An attribute of a row (a row's style) belongs to no cell: its column is -1."""
+    starts = references[np.searchsorted(references, attributes) - 1]
+    columns = np.zeros(len(starts), dtype=np.int64)
+    rows = np.zeros(len(starts), dtype=np.int64)
+    ended = np.zeros(len(starts), dtype=bool)
+    for position in range(11):  # up to 3 letters then up to 7 digits, ended by the quote
+        code = text[starts + position].astype(np.int64)
+        ended |= code == ord('"')
+        letter = ~ended & (code >= ord("A")) & (code <= ord("Z"))
+        digit = ~ended & (code >= ord("0")) & (code <= ord("9"))
+        columns = np.where(letter, columns * 26 + code - ord("@"), columns)
+        rows = np.where(digit, rows * 10 + code - ord("0"), rows)
+    return rows - 1, columns - 1
 
 
-def _numbers_at(text: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The whole numbers (up to 6 digits, then a quote) starting at `starts`; -1 for anything else."""
-    window = text[starts[:, None] + np.arange(7)].astype(np.int64)
-    is_digit = (window >= ord("0")) & (window <= ord("9"))
-    digits = np.argmin(is_digit, axis=1)
-    value = np.zeros(len(starts), dtype=np.int64)
-    for position in range(6):
-        value = np.where(position < digits, value * 10 + window[:, position] - ord("0"), value)
-    plain = (digits >= 1) & (window[np.arange(len(starts)), digits] == ord('"'))
-    return np.where(plain, value, -1)
-
-
-def _scan_carefully(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styles: frozenset[int]) -> None:
+def _scan_carefully(scan: _SheetScan, region: bytes, percent_styles: frozenset[int]) -> None:
     """The furthest explicit row and column, and the rows and cells without a reference, which follow the
     row or cell before them (a cell's column restarts at each row end). Handles any spelling of the XML."""
     references = b"\n".join({double or single for double, single in _R_ATTRIBUTE.findall(region)})
@@ -806,13 +795,66 @@ def _scan_carefully(scan: _SheetScan, region: bytes, sheet: _Sheet, percent_styl
         per_row[0] += scan.open_row_unplaced
         scan.widest_unplaced = max(scan.widest_unplaced, int(per_row.max()))
         scan.open_row_unplaced = int(per_row[-1])
-    sheet.formulas = sheet.formulas or any(tag in region for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/"))
-    sheet.errors = sheet.errors or bool(_ERROR_TYPE.search(region))
-    sheet.booleans = sheet.booleans or bool(_BOOLEAN_TYPE.search(region))
-    sheet.percent = sheet.percent or any(re.search(rb"""(?<=\s)s\s*=\s*["']0*%d["']""" % index, region)
-                                         for index in percent_styles)
-    sheet.check_text = sheet.check_text or bool(_LONG_TEXT.search(region) or _RICH_TEXT.search(region)) \
+    scan.formulas = scan.formulas or any(tag in region for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/"))
+    scan.error_cells += len(_ERROR_TYPE.findall(region))
+    scan.errors = scan.error_cells > 0
+    scan.booleans = scan.booleans or bool(_BOOLEAN_TYPE.search(region))
+    scan.percent = scan.percent or any(re.search(rb"""(?<=\s)s\s*=\s*["']0*%d["']""" % index, region)
+                                       for index in percent_styles)
+    scan.check_text = scan.check_text or bool(_LONG_TEXT.search(region) or _RICH_TEXT.search(region)) \
         or any(marker in region for marker in _NUL_MARKERS)
+
+
+def _references(text: np.ndarray, starts: np.ndarray, cells: int) -> tuple[int, int]:
+    """The furthest row and column (1-based) of the cell references such as `A1"` among the r="..." values
+    starting at `starts` (a row's r="7", digits only, is left out), needing the careful scan unless there
+    are exactly `cells` of them and each is plain: 1 to 3 capital letters, 1 to 7 digits, the quote.
+
+    Compares references as packed bytes rather than converting each: more letters or more digits
+    is further, and among the same number, the later in the alphabet.
+    """
+    starts = starts[(text[starts] >= ord("A")) & (text[starts] <= ord("Z"))]
+    if len(starts) != cells:
+        raise _NeedsCarefulScan
+    if not cells:
+        return 0, 0
+    letters = np.zeros(cells, dtype=np.uint32)
+    column_keys = np.zeros(cells, dtype=np.uint32)
+    still = np.ones(cells, dtype=bool)
+    for position in range(3):
+        code = text[starts + position]
+        still &= (code >= ord("A")) & (code <= ord("Z"))
+        letters += still
+        column_keys |= (code * still).astype(np.uint32) << np.uint32(8 * (2 - position))
+    column_keys |= letters << np.uint32(24)
+    first_digit = starts + letters
+    digits = np.zeros(cells, dtype=np.uint64)
+    row_keys = np.zeros(cells, dtype=np.uint64)
+    still[:] = True
+    for position in range(7):
+        code = text[first_digit + position]
+        still &= (code >= ord("0")) & (code <= ord("9"))
+        digits += still
+        row_keys |= (code * still).astype(np.uint64) << np.uint64(8 * (6 - position))
+    row_keys |= digits << np.uint64(56)
+    if not (digits >= 1).all() or not (text[first_digit + digits.astype(np.int64)] == ord('"')).all():
+        raise _NeedsCarefulScan
+    furthest, widest = int(np.argmax(row_keys)), int(np.argmax(column_keys))
+    rows = int(text[first_digit[furthest]:first_digit[furthest] + int(digits[furthest])].tobytes())
+    columns = _column_index(text[starts[widest]:starts[widest] + int(letters[widest])].tobytes().decode()) + 1
+    return rows, columns
+
+
+def _numbers_at(text: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The whole numbers (up to 6 digits, then a quote) starting at `starts`; -1 for anything else."""
+    window = text[starts[:, None] + np.arange(7)].astype(np.int64)
+    is_digit = (window >= ord("0")) & (window <= ord("9"))
+    digits = np.argmin(is_digit, axis=1)
+    value = np.zeros(len(starts), dtype=np.int64)
+    for position in range(6):
+        value = np.where(position < digits, value * 10 + window[:, position] - ord("0"), value)
+    plain = (digits >= 1) & (window[np.arange(len(starts)), digits] == ord('"'))
+    return np.where(plain, value, -1)
 
 
 def _check_shared_text(data: bytes, entries: dict[str, zipfile.ZipInfo], sheets: list[_Sheet],
@@ -875,33 +917,22 @@ def _positions(found: list[tuple[bytes, ...]]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(digits).astype(np.int64) - 1, columns
 
 
-def _flagged(name: str, found: list, what: str) -> None:
+def _flagged(name: str, count: int, what: str) -> None:
     """Refuse a sheet with more cells of a kind than can be worth listing (a broken or crafted file)."""
-    if len(found) > MAX_FLAGGED_CELLS:
+    if count > MAX_FLAGGED_CELLS:
         raise ReturnError([Problem(name, None, None,
                                    f"the sheet has more than {MAX_FLAGGED_CELLS:,} {what}: open it in Excel, fix the "
                                    "formulas so they calculate, then save it again")])
 
 
-def _put_error_values(name: str, rows: list[list[object]], xml: bytes) -> None:
-    """Excel error cells (#DIV/0!, #N/A...) as their text: calamine reads them as blank."""
-    found = _ERROR_CELL.findall(xml)
-    _flagged(name, found, "cells showing an Excel error such as #N/A or #DIV/0!")
-    for row, column, (_, _, value) in zip(*_positions(found), found):
-        if row < len(rows) and column < len(rows[row]):
-            rows[row][column] = html.unescape(value.decode("utf-8", "replace"))
-
-
-def _put_percentages(rows: list[list[object]], xml: bytes, percent_styles: frozenset[int]) -> None:
+def _put_percentages(rows: list[list[object]], cells: list[tuple[np.ndarray, np.ndarray]]) -> None:
     """A number in a percentage-formatted cell as the officer saw it: 0.85 shown as 85% is 85.
 
     Scaled by 100 in decimal, so 0.29 becomes 29 rather than 28.999999999999996.
     """
-    styles = "|".join(str(index) for index in sorted(percent_styles)).encode()
-    percent_cell = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)s\s*=\s*["']0*(?:%s)["'])""" % styles)
     scaled: dict[float, float] = {}
-    for row, column in zip(*_positions(percent_cell.findall(xml))):
-        if row < len(rows) and column < len(rows[row]):
+    for row, column in ((row, column) for found in cells for row, column in zip(*found)):
+        if 0 <= row < len(rows) and 0 <= column < len(rows[row]):
             value = rows[row][column]
             if value.__class__ in (float, int) and math.isfinite(value):
                 if value not in scaled:
@@ -911,8 +942,8 @@ def _put_percentages(rows: list[list[object]], xml: bytes, percent_styles: froze
 
 def _formulas_without_values(name: str, xml: bytes) -> dict[tuple[int, int], str]:
     """(row, column) 0-based -> formula text, for formula cells saved without a result."""
-    found = _FORMULA_WITHOUT_VALUE.findall(xml)
-    _flagged(name, found, "formulas without a saved result")
+    found = [match.groups() for _, match in zip(range(MAX_FLAGGED_CELLS + 1), _FORMULA_WITHOUT_VALUE.finditer(xml))]
+    _flagged(name, len(found), "formulas without a saved result")
     return {(int(row), int(column)): html.unescape(text.decode("utf-8", "replace")) if text else "(shared formula)"
             for row, column, (_, _, text) in zip(*_positions(found), found)}
 

@@ -5,6 +5,7 @@ Workbooks are built in the test with openpyxl. A problem is compared as an offic
 """
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -829,11 +830,8 @@ def test_the_sheet_extent_is_the_same_read_quickly_or_carefully():
         archive = zipfile.ZipFile(io.BytesIO(data))
         for info in archive.infolist():
             if info.filename.startswith("xl/worksheets/"):
-                grids = []
-                for careful in (False, True):
-                    sheet = files._Sheet(info.filename, info.filename, "visible")
-                    scan = files._scan_pieces(data, info, sheet, frozenset(), False, files._Budget("x"), "x", careful)
-                    grids.append(scan.grid())
+                grids = [files._scan_pieces(data, info, frozenset(), False, files._Budget("x"), "x", careful).grid()
+                         for careful in (False, True)]
                 assert grids[0] == grids[1] != (0, 0), info.filename
 
 
@@ -844,3 +842,36 @@ def test_a_check_failing_on_thousands_of_rows_lists_the_first_and_counts_the_res
     assert found == sorted([f"Values row {row}, column value: 'n/a' is not a number" for row in (2, 3, 4)]
                            + ["Values, column value: 2 more rows have a problem like the rows listed for this column: "
                               "fix those, then load the file again"])
+
+
+def test_a_percentage_style_on_a_row_changes_no_cell():
+    """Excel can style a whole row: that style is the row's, not a cell's, so no figure is scaled."""
+    def edit(book):
+        book["Values"].row_dimensions[2].number_format = "0%"  # openpyxl writes <row r="2" s=".." customFormat="1">
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last")],
+                     "Values": [["indicator_id", "period", "value"], ["A", "2025-04", 0.85]]}, edit)
+    assert b'customFormat="1"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    assert load(data).values["value"].tolist() == [0.85]
+
+
+def test_percentages_are_read_in_a_sheet_written_unusually_too():
+    """A sheet with namespace prefixes (<x:c>) is read by the careful scan, percentages included."""
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last")],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", None, None, 0.85, None]]},
+                    lambda book: setattr(book["Values"]["E2"], "number_format", "0%"))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    prefixed = re.sub(rb"<(/?)(sheetData|row|c|v|is|t)\b", rb"<\1x:\2", xml).replace(
+        b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ')
+    assert load(with_xml(data, "xl/worksheets/sheet2.xml", xml, prefixed)).values["value"].tolist() == [85.0]
+
+
+def test_a_sheet_with_more_error_cells_than_can_be_listed_is_refused_unread(monkeypatch):
+    from data_loaders import files
+    monkeypatch.setattr(files, "MAX_FLAGGED_CELLS", 2)
+    data = simple_book([["C", f"2025-0{month}", None, None, 1, None] for month in (4, 5, 6)])
+    errors = data
+    for row in (2, 3, 4):
+        errors = with_xml(errors, "xl/worksheets/sheet2.xml", b'<c r="E%d" t="n"><v>1</v></c>' % row,
+                          b'<c r="E%d" t="e"><v>#N/A</v></c>' % row)
+    assert problems(errors) == ["Values: the sheet has more than 2 cells showing an Excel error such as #N/A or "
+                                "#DIV/0!: open it in Excel, fix the formulas so they calculate, then save it again"]
