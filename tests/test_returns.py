@@ -650,7 +650,8 @@ def test_a_percentage_format_on_29_percent_gives_exactly_29():
 def test_true_and_false_cells_are_text_not_one_and_zero():
     data = workbook({"Indicators": [INDICATOR_HEADER + ["rolling_12_months"], indicator("A") + [True],
                                     indicator("B") + [False]],
-                     "Values": [VALUES_HEADER, ["A", "2025-04", True, 2, None, None], ["B", "2025-04", 1, 2, None, None]]})
+                     "Values": [VALUES_HEADER, ["A", "2025-04", True, 2, None, None],
+                                ["B", "2025-04", 1, 2, None, None]]})
     assert problems(data) == ["Values row 2, column numerator: 'TRUE' is not a number"]
     good = workbook({"Indicators": [INDICATOR_HEADER + ["rolling_12_months"], indicator("A") + [True],
                                     indicator("B") + [False]],
@@ -711,9 +712,7 @@ def test_a_nul_byte_in_a_workbook_cell_is_located():
 def test_catalogue_text_longer_than_its_limit_is_refused(column, limit, sheet, row):
     def catalogue_with(length):
         cells = dict(zip(INDICATOR_HEADER, indicator("A")))
-        cells[column] = ("3 " if column == "dashboard" else "") + "x" * (length - (2 if column == "dashboard" else 0))
-        if column == "dashboard":
-            cells[column] = "3 " + "x" * (length - 2)
+        cells[column] = "3 " + "x" * (length - 2) if column == "dashboard" else "x" * length  # a dashboard's number
         return workbook({"Indicators": [INDICATOR_HEADER, [cells[name] for name in INDICATOR_HEADER]],
                          "Values": [VALUES_HEADER, ["A", "2025-04", 1, 2, None, None]]})
     assert len(load(catalogue_with(limit)).indicators) == 1
