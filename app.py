@@ -1,19 +1,18 @@
-"""Children's Services performance dashboard: page config, shared filters and navigation.
+"""Children's Services performance dashboard: page config and navigation.
 
 Run with `streamlit run app.py`. `?view=present` on the root URL opens committee mode.
 """
 import streamlit as st
 
-import app_state
-import components
-import indicators
-from periods import FREQUENCIES, parse_period
+from render.html import CSS
+from ui import filters
+from ui.data import current
 
 PRESENTING = st.query_params.get("view") == "present"
 
 st.set_page_config(page_title="Children's Services performance", page_icon=":material/monitoring:", layout="wide",
                    initial_sidebar_state="collapsed" if PRESENTING else "expanded")
-components.inject_css()
+st.html(CSS)
 
 present = st.Page("pages/present.py", title="Committee mode", icon=":material/slideshow:", url_path="present",
                   default=PRESENTING, visibility="visible" if PRESENTING else "hidden")
@@ -32,20 +31,6 @@ if PRESENTING:
     navigation = st.navigation([present, summary], position="hidden")
 else:
     navigation = st.navigation({"Report": REPORT + [present], "Officers": OFFICERS})
-    data = app_state.current()
     with st.sidebar:
-        app_state.adopt_link_frequency()
-        st.radio("View figures by", FREQUENCIES, key="freq", bind="query-params", horizontal=True,
-                 format_func=app_state.FREQUENCY_LABELS.get,
-                 help="Quarters and years are financial (April to March).")
-        frequency = st.session_state.get("freq") or "month"
-        choices = [period.label for period in indicators.available_periods(data.ret, frequency)]
-        if st.session_state.get("period") not in choices:
-            st.session_state["period"] = app_state.linked_period(frequency, choices)
-        st.selectbox("Period", choices, key="period", bind="query-params",
-                     format_func=lambda label: parse_period(label).display())
-        st.caption(components.data_as_at(data.ret.latest_month))
-        if st.button("Open committee mode", icon=":material/slideshow:", help="Full screen, large type, for the projector"):
-            st.session_state["committee_view"] = {"freq": frequency, "period": st.session_state["period"]}
-            st.switch_page(present, query_params={"view": "present"})
+        filters.draw_sidebar(current(), present)
 navigation.run()

@@ -7,6 +7,8 @@ whose numerator or denominator is suppressed is not shown. Zero is not suppresse
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -91,3 +93,15 @@ def suppress_summary(summary: pd.DataFrame) -> pd.DataFrame:
         out[f"{when}_value"] = summary[f"{when}_value"].where(~earlier["value_c"])
         out[f"{when}_value_c"] = earlier["value_c"]
     return out
+
+
+def public_report(report):
+    """A report as published (committee mode, the pack): the same indicators, periods and attention list,
+    with small numbers and the figures that would reveal them withheld (`*_c` flags, values blanked)."""
+    summary = suppress_summary(report.summary)
+    published = summary.set_index("indicator_id")
+    attention = published.loc[list(report.attention["indicator_id"])].reset_index()
+    attention["reasons"] = list(report.attention["reasons"])
+    return dataclasses.replace(report, summary=summary, attention=attention,
+                               history=suppress(report.history, group=["indicator_id", "period"]),
+                               own=suppress(report.own, group=["indicator_id", "period"]))

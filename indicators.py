@@ -5,15 +5,19 @@ Public API used by scripts outside the app: `summarise`, `series`, `benchmark`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+import benchmarking
 import spc
 from benchmarking import benchmark
-from data_loaders.model import PerformanceReturn
-from periods import FREQUENCIES, Period, parse_period
-from units import DISPLAY_DECIMALS, SCALE, displayed
+from data_loaders.child_level import DURATION_BANDS
+from data_loaders.model import PerformanceReturn, empty_table
+from periods import FREQUENCIES, MONTHS_IN, Period, parse_period, span_display
+from units import DISPLAY_DECIMALS, SCALE, derive_value, displayed
 
 __all__ = ["summarise", "series", "benchmark", "period_values", "rag_status", "direction",
            "default_period", "available_periods"]
@@ -21,7 +25,6 @@ __all__ = ["summarise", "series", "benchmark", "period_values", "rag_status", "d
 SMALL_DENOMINATOR = 30
 IMPROVEMENT = {"higher_is_better": "increase", "lower_is_better": "decrease", "neutral": "neutral"}
 _RANK = {frequency: rank for rank, frequency in enumerate(FREQUENCIES)}
-_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def with_totals(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -92,8 +95,8 @@ def period_values(ret: PerformanceReturn, frequency: str) -> pd.DataFrame:
     result["value"] = np.select([~adds_numerators, unit == "count"],
                                 [result["value"], result["value_sum"]], default=derived)
     periods = _period_lookup(result["period_label"])
-    expected = (result["period_label"].map(lambda label: _MONTHS[periods[label].frequency])
-                // result["frequency"].map(_MONTHS))
+    expected = (result["period_label"].map(lambda label: MONTHS_IN[periods[label].frequency])
+                // result["frequency"].map(MONTHS_IN))
     result["complete"] = ~rolled | (result["periods_present"] >= expected)
     result["period_start"] = pd.to_datetime(result["period_label"].map(lambda label: periods[label].start))
     result["frequency"] = result["period_label"].map(lambda label: periods[label].frequency)
@@ -159,12 +162,16 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def latest_period(ret: PerformanceReturn) -> Period | None:
+    """The return's "data as at": its latest month."""
+    latest = ret.latest_month
+    return None if latest is None else Period(latest.year, latest.month)
+
+
 def default_period(ret: PerformanceReturn, frequency: str) -> Period | None:
     """The period of `frequency` holding the return's latest month."""
-    latest = ret.latest_month
-    if latest is None:
-        return None
-    return Period(latest.year, latest.month).containing(frequency)
+    latest = latest_period(ret)
+    return None if latest is None else latest.containing(frequency)
 
 
 def period_or_latest(ret: PerformanceReturn, frequency: str, label: str | None) -> Period | None:
@@ -214,29 +221,68 @@ def _worsening_run(history: pd.DataFrame, polarity: str, unit: str) -> int:
     return run
 
 
+SUMMARY_COMMENTARY_COLUMNS = ("commentary", "commentary_author", "commentary_period", "explained",
+                              "earlier_commentary", "earlier_commentary_author", "earlier_commentary_period")
+
+
 def summarise(ret: PerformanceReturn, frequency: str, period: str | Period | None = None,
-              values: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per indicator for `period` (default the latest) with its value, RAG and direction.
+              values: pd.DataFrame | None = None, own: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: its complete state as at `period` (default the latest), in dashboard order.
 
-    Columns include indicator_id, dashboard, title, unit, polarity, period, complete, value,
-    numerator, denominator, target, rag, previous_value, direction, last_year_value, and
-    period_display ("Q3 2025-26 to November 2025" when partial) and worsening_run.
+    Columns: the catalogue's (indicator_id, dashboard, title, unit, polarity, target...), then
+    period, period_display ("Q3 2025-26 to November 2025" when partial), complete, value,
+    numerator, denominator, rag; previous_* and last_year_* (value, numerator, denominator,
+    direction, movement) with previous_period and last_year_period saying in words what they
+    are ("July to August 2025": a partial sum is compared like for like, with the same months
+    of the earlier period); worsening_run; spc_variation, spc_assurance and spc_reason judged
+    on the monthly totals up to the period's last month; and the current commentary
+    (`SUMMARY_COMMENTARY_COLUMNS`: commentary written for an earlier period is only `earlier_*`).
+    `values` and `own` may pass `period_values(ret, frequency)` and `period_values(ret, "month")`.
     """
+    return _summarise(ret, frequency, _chosen(ret, frequency, period), values, own)[0]
+
+
+def _chosen(ret: PerformanceReturn, frequency: str, period: str | Period | None) -> Period | None:
+    """The period of `frequency` that `period` names or falls in; the latest when None."""
     chosen = default_period(ret, frequency) if period is None else parse_period(period)
-    if chosen is not None and chosen.frequency != frequency:
-        chosen = chosen.containing(frequency)
+    return chosen.containing(frequency) if chosen is not None and chosen.frequency != frequency else chosen
+
+
+def _summarise(ret: PerformanceReturn, frequency: str, chosen: Period | None, values: pd.DataFrame | None,
+               own: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, spc.SpcResult]]:
+    """`summarise` and each indicator's SPC result (where SPC is shown), worked out together."""
     table = period_values(ret, frequency) if values is None else values
-    totals = table[table["breakdown"] == ""]
-    by_indicator = {key: group.reset_index(drop=True) for key, group in totals.groupby("indicator_id")}
-    rows = []
+    own = period_values(ret, "month") if own is None else own
+    by_indicator = _totals_by_indicator(table)
+    own_by_indicator = _totals_by_indicator(own if chosen is None else own[own["period_start"] <= _end(chosen)])
+    empty = table.iloc[0:0]
+    rows, results = [], {}
     for indicator in ret.indicators.sort_values("dashboard_number", kind="stable").itertuples(index=False):
-        history = by_indicator.get(indicator.indicator_id)
-        rows.append(_summary_row(indicator, history, chosen))
-    return pd.DataFrame(rows)
+        own_history = own_by_indicator.get(indicator.indicator_id, empty)
+        row = _summary_row(indicator, by_indicator.get(indicator.indicator_id), own_history, chosen)
+        result, reason = spc_chart_data(own_history, indicator)
+        if result is not None:
+            results[indicator.indicator_id] = result
+        row.update(spc_variation=result.variation if result else None,
+                   spc_assurance=result.assurance if result else None, spc_reason=reason)
+        row.update(commentary_columns(ret.commentary, chosen, indicator_id=indicator.indicator_id))
+        rows.append(row)
+    return pd.DataFrame(rows), results
 
 
-def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None) -> dict:
-    """The summary figures of one indicator for the chosen period."""
+def _end(period: Period) -> pd.Timestamp:
+    """The start of a period's last month, as period_values dates rows."""
+    return pd.Timestamp(period.end_month.start)
+
+
+def _totals_by_indicator(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each indicator's total rows (no breakdowns) in time order."""
+    totals = table[table["breakdown"] == ""]
+    return {key: group.reset_index(drop=True) for key, group in totals.groupby("indicator_id", sort=False)}
+
+
+def _summary_row(indicator, history: pd.DataFrame | None, own_history: pd.DataFrame, chosen: Period | None) -> dict:
+    """The figures of one indicator for the chosen period, compared like for like."""
     row = {
         "indicator_id": indicator.indicator_id, "dashboard": indicator.dashboard,
         "dashboard_number": indicator.dashboard_number, "title": indicator.title,
@@ -245,41 +291,91 @@ def _summary_row(indicator, history: pd.DataFrame | None, chosen: Period | None)
         "amber_tolerance": indicator.amber_tolerance, "comparator_note": indicator.comparator_note,
         "source": indicator.source, "rolling_12_months": indicator.rolling_12_months,
         "period": chosen.label if chosen else "", "period_display": chosen.display() if chosen else "",
-        "complete": False, "value": np.nan, "numerator": np.nan, "denominator": np.nan,
-        "previous_period": "", "previous_value": np.nan, "previous_numerator": np.nan,
-        "previous_denominator": np.nan, "direction": "", "movement": "",
-        "last_year_period": "", "last_year_value": np.nan, "last_year_numerator": np.nan,
-        "last_year_denominator": np.nan, "last_year_direction": "", "last_year_movement": "", "worsening_run": 0,
+        "complete": False, "value": np.nan, "numerator": np.nan, "denominator": np.nan, "worsening_run": 0,
     }
+    for when in ("previous", "last_year"):
+        row.update({f"{when}_period": "", f"{when}_value": np.nan, f"{when}_numerator": np.nan,
+                    f"{when}_denominator": np.nan, f"{when}_direction": "", f"{when}_movement": ""})
     current = _current_row(history, chosen)
     if current is not None:
         own = parse_period(current["period"])
-        up_to = parse_period(current["up_to"])
-        previous = _row_for(history, own.shift(-1))
-        last_year = _row_for(history, own.same_period_last_year())
-        up_to_month = up_to.end_month if not current["complete"] else None
-        row.update(
-            period=own.label, period_display=own.display(up_to_month), complete=bool(current["complete"]),
-            value=current["value"], numerator=current["numerator"], denominator=current["denominator"],
-            previous_period=own.shift(-1).label, last_year_period=own.same_period_last_year().label,
-        )
-        if previous is not None:
-            row.update(previous_value=previous["value"], previous_numerator=previous["numerator"],
-                       previous_denominator=previous["denominator"],
-                       movement=movement(current["value"], previous["value"], indicator.unit),
-                       direction=direction(current["value"], previous["value"], indicator.polarity,
-                                           indicator.unit))
-        if last_year is not None:
-            row.update(last_year_value=last_year["value"], last_year_numerator=last_year["numerator"],
-                       last_year_denominator=last_year["denominator"],
-                       last_year_movement=movement(current["value"], last_year["value"], indicator.unit),
-                       last_year_direction=direction(current["value"], last_year["value"],
-                                                     indicator.polarity, indicator.unit))
-        upto_here = history[history["period_start"] <= current["period_start"]]
-        row["worsening_run"] = _worsening_run(upto_here, indicator.polarity, indicator.unit)
+        covered = _covered(indicator, current, own, own_history)
+        row.update(period=own.label, period_display=_period_words(own, current, covered),
+                   complete=bool(current["complete"]), value=current["value"],
+                   numerator=current["numerator"], denominator=current["denominator"])
+        for when, months_back in (("previous", MONTHS_IN[own.frequency]), ("last_year", 12)):
+            label, earlier = _comparison(history, own_history, own, covered, months_back, indicator.aggregation,
+                                         indicator.unit)
+            row[f"{when}_period"] = label
+            if earlier is not None:
+                row.update({f"{when}_value": earlier["value"], f"{when}_numerator": earlier["numerator"],
+                            f"{when}_denominator": earlier["denominator"],
+                            f"{when}_movement": movement(current["value"], earlier["value"], indicator.unit),
+                            f"{when}_direction": direction(current["value"], earlier["value"], indicator.polarity,
+                                                           indicator.unit)})
+        row["direction"], row["movement"] = row.pop("previous_direction"), row.pop("previous_movement")
+        if row["direction"] == "worsening":
+            before = history[history["period_start"] < pd.Timestamp(own.start)]
+            row["worsening_run"] = 1 + _worsening_run(before, indicator.polarity, indicator.unit)
+    else:
+        row["direction"], row["movement"] = row.pop("previous_direction"), row.pop("previous_movement")
     row["rag"] = rag_status(row["value"], indicator.target, indicator.amber_tolerance,
                             indicator.polarity, indicator.unit)
     return row
+
+
+def _covered(indicator, current: pd.Series, period: Period, own_history: pd.DataFrame) -> list[Period] | None:
+    """The indicator's own periods a partial sum covers (e.g. October and November of Q3); None otherwise.
+
+    A snapshot (`last`) and a complete period compare whole periods, so they need no list.
+    """
+    if bool(current["complete"]) or indicator.aggregation == "last":
+        return None
+    inside = own_history[(own_history["period_start"] >= pd.Timestamp(period.start))
+                         & (own_history["period_start"] <= _end(period)) & own_history["value"].notna()]
+    return [parse_period(label) for label in inside["period"]] or None
+
+
+def _period_words(period: Period, current: pd.Series, covered: list[Period] | None) -> str:
+    """The chosen period in words, saying how far a partial one goes ("Q3 2025-26 to November 2025")."""
+    if bool(current["complete"]):
+        return period.display()
+    if covered and covered[0].start != period.start:  # months missing at the start: name the ones there are
+        return f"{period.display()} ({span_display(covered[0], covered[-1])} only)"
+    return period.display(parse_period(current["up_to"]).end_month)
+
+
+def _comparison(history: pd.DataFrame, own_history: pd.DataFrame, period: Period, covered: list[Period] | None,
+                months_back: int, aggregation: str, unit: str) -> tuple[str, pd.Series | None]:
+    """What the current figure is compared with `months_back` months earlier, and its figures (None if none).
+
+    A partial sum is compared with the same own periods shifted back (like for like) and only when
+    every one of them has a figure; a whole sum only with a whole earlier period; a snapshot with
+    the earlier period's snapshot.
+    """
+    if covered is not None:
+        earlier = [part.shift(-months_back // MONTHS_IN[part.frequency]) for part in covered]
+        label = span_display(earlier[0], earlier[-1])
+        rows = own_history[own_history["period"].isin([part.label for part in earlier])
+                           & own_history["value"].notna()]
+        if len(rows) != len(earlier):
+            return label, None
+        return label, _aggregate(rows, aggregation, unit)
+    earlier_period = period.shift(-months_back // MONTHS_IN[period.frequency])
+    match = _row_for(history, earlier_period)
+    if match is None:
+        return earlier_period.display(), None
+    if aggregation != "last" and not bool(match["complete"]):
+        return earlier_period.display(), None
+    return _period_words(earlier_period, match, None), match
+
+
+def _aggregate(rows: pd.DataFrame, aggregation: str, unit: str) -> pd.Series:
+    """Own-period rows of one indicator added up as period_values adds them (value, numerator, denominator)."""
+    numerator = rows["numerator"].sum(min_count=1)
+    denominator = rows["denominator"].sum(min_count=1) if aggregation == "sum" else rows["denominator"].iloc[-1]
+    value = rows["value"].sum() if unit == "count" else derive_value(numerator, denominator, unit)
+    return pd.Series({"value": value, "numerator": numerator, "denominator": denominator})
 
 
 def _current_row(history: pd.DataFrame | None, chosen: Period | None):
@@ -290,7 +386,7 @@ def _current_row(history: pd.DataFrame | None, chosen: Period | None):
     if not exact.empty:
         return exact.iloc[0]
     coarser = history[(history["frequency"].map(_RANK) > _RANK[chosen.frequency])
-                      & (history["period_start"] <= pd.Timestamp(chosen.end_month.start))]
+                      & (history["period_start"] <= _end(chosen))]
     return coarser.iloc[-1] if not coarser.empty else None
 
 
@@ -300,37 +396,66 @@ def _row_for(history: pd.DataFrame, period: Period):
     return match.iloc[0] if not match.empty else None
 
 
-def commentary_for(commentary: pd.DataFrame, period: Period, indicator_id: str = "",
-                   dashboard: str = "") -> pd.Series | None:
-    """The narrative written for `period`, else for the narrowest period including its end, else the latest before.
-
-    Commentary for a quarter still shows when members look at one of its months (and after,
-    until newer is written), labelled with the period it was written for (`period_display`).
-    """
+def _commentary_rows(commentary: pd.DataFrame, indicator_id: str = "", dashboard: str = "") -> pd.DataFrame:
+    """The non-blank commentary about one indicator, or about a whole dashboard."""
     if indicator_id:
         rows = commentary[commentary["indicator_id"] == indicator_id]
     else:
         rows = commentary[(commentary["indicator_id"] == "") & (commentary["dashboard"] == dashboard)]
-    rows = rows[rows["text"].str.strip() != ""]
-    if rows.empty:
+    return rows[rows["text"].str.strip() != ""]
+
+
+def current_commentary(commentary: pd.DataFrame, period: Period, indicator_id: str = "",
+                       dashboard: str = "") -> pd.Series | None:
+    """The narrative current for `period`: written for it, else for the narrowest period sharing a month
+    with it (one containing it, or inside it: October's note is current for Q3), the latest-ending
+    first among equals. Commentary for a period that ended earlier is never current. None if none.
+
+    The entry carries `period_display`, the period it was written for in words.
+    """
+    rows = _commentary_rows(commentary, indicator_id, dashboard)
+    first, last = period.months()[0], period.end_month
+    best, best_key = None, None
+    for index, label in rows["period"].items():
+        written = parse_period(label).months()
+        if written[-1] < first or written[0] > last:
+            continue  # no month in common
+        key = (label == period.label, -len(written), written[-1], index)
+        if best_key is None or key > best_key:
+            best, best_key = index, key
+    return None if best is None else _with_period_words(rows.loc[best])
+
+
+def earlier_commentary(commentary: pd.DataFrame, period: Period, indicator_id: str = "",
+                       dashboard: str = "") -> pd.Series | None:
+    """The latest narrative written for a period that ended before `period` began (offered as earlier, never current)."""
+    rows = _commentary_rows(commentary, indicator_id, dashboard)
+    ends = {index: parse_period(label).end_month for index, label in rows["period"].items()}
+    before = [index for index, end in ends.items() if end < period.months()[0]]
+    if not before:
         return None
-    own = _period_lookup(rows["period"])
-    exact = rows[rows["period"] == period.label]
-    if not exact.empty:
-        chosen = exact.iloc[-1]
-    else:
-        months = rows["period"].map(lambda label: own[label].months())
-        begun = [index for index in rows.index if months[index][0] <= period.end_month]
-        if not begun:
-            return None
-        including = [index for index in begun if months[index][-1] >= period.end_month]
-        if including:
-            chosen = rows.loc[sorted(including, key=lambda index: -len(months[index]))[-1]]
-        else:
-            chosen = rows.loc[sorted(begun, key=lambda index: months[index][-1])[-1]]
-    entry = chosen.copy()
-    entry["period_display"] = own[entry["period"]].display()
+    return _with_period_words(rows.loc[max(before, key=lambda index: (ends[index], index))])
+
+
+def _with_period_words(entry: pd.Series) -> pd.Series:
+    """A commentary row with `period_display`, the period it was written for in words."""
+    entry = entry.copy()
+    entry["period_display"] = parse_period(entry["period"]).display()
     return entry
+
+
+def commentary_columns(commentary: pd.DataFrame, period: Period | None, indicator_id: str = "",
+                       dashboard: str = "") -> dict:
+    """The summary's commentary columns for one indicator or dashboard (`SUMMARY_COMMENTARY_COLUMNS`)."""
+    current = current_commentary(commentary, period, indicator_id, dashboard) if period else None
+    earlier = earlier_commentary(commentary, period, indicator_id, dashboard) if period and current is None else None
+    columns = {}
+    for prefix, entry in (("", current), ("earlier_", earlier)):
+        columns[f"{prefix}commentary"] = entry["text"] if entry is not None else ""
+        columns[f"{prefix}commentary_author"] = entry["author"] if entry is not None else ""
+        columns[f"{prefix}commentary_period"] = entry["period_display"] if entry is not None else ""
+    columns["explained"] = current is not None
+    return {name: columns[name] for name in SUMMARY_COMMENTARY_COLUMNS}
 
 
 def dashboards(ret: PerformanceReturn) -> list[str]:
@@ -387,18 +512,6 @@ def _rebase_positions(labels: list[str], rebase: str) -> list[int]:
     return [labels.index(month) for month in months if month in labels and labels.index(month) > 1]
 
 
-def spc_statuses(ret: PerformanceReturn, monthly_values: pd.DataFrame) -> pd.DataFrame:
-    """Each indicator's SPC variation and assurance icons (None where SPC is not shown)."""
-    totals = monthly_values[monthly_values["breakdown"] == ""]
-    rows = []
-    for indicator in ret.indicators.itertuples(index=False):
-        result, reason = spc_chart_data(totals[totals["indicator_id"] == indicator.indicator_id], indicator)
-        rows.append({"indicator_id": indicator.indicator_id,
-                     "variation": result.variation if result else None,
-                     "assurance": result.assurance if result else None, "spc_reason": reason})
-    return pd.DataFrame(rows)
-
-
 def attention_reasons(row: pd.Series) -> list[str]:
     """Why an indicator needs members' attention: red, worsening for 2+ periods, or an SPC warning."""
     reasons = []
@@ -406,21 +519,153 @@ def attention_reasons(row: pd.Series) -> list[str]:
         reasons.append("Red against target")
     if row["worsening_run"] >= 2:
         reasons.append(f"Worse for {row['worsening_run']} periods in a row")
-    if str(row.get("variation") or "").startswith("concern"):
+    if str(row.get("spc_variation") or "").startswith("concern"):
         reasons.append("SPC: special cause of concern")
-    if row.get("assurance") == "consistent_fail":
+    if row.get("spc_assurance") == "consistent_fail":
         reasons.append("SPC: will consistently miss target")
     return reasons
 
 
-def needs_attention(summary: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+def needs_attention(summary: pd.DataFrame) -> pd.DataFrame:
     """Only the indicators that need attention, with their reasons, red ones first."""
-    rows = summary.merge(statuses, on="indicator_id", how="left")
-    rows["reasons"] = [attention_reasons(row) for _, row in rows.iterrows()]
-    rows = rows[rows["reasons"].map(bool)].copy()
-    rows["red_first"] = rows["rag"] != "red"
-    return rows.sort_values(["red_first", "dashboard_number"], kind="stable").drop(columns="red_first") \
-        .reset_index(drop=True)
+    rows = summary.assign(reasons=[attention_reasons(row) for _, row in summary.iterrows()])
+    rows = rows[rows["reasons"].map(bool)]
+    order = rows.assign(red_first=rows["rag"] != "red").sort_values(["red_first", "dashboard_number"], kind="stable")
+    return rows.loc[order.index].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every indicator as at one period: the one object every screen, committee mode and the pack read.
+
+    `summary`: `summarise` (one row per indicator, dashboard order). `history`: figures at
+    `frequency` up to the period's end, totals and breakdowns, with each indicator's unit.
+    `own`: each indicator's figures at its own frequency (months, usually) up to the period's
+    last month. `spc`: the SPC result behind each indicator's icons. `dashboard_notes`: each
+    dashboard's commentary (the summary's commentary columns). `published`: published
+    comparators for the years up to the period's. `attention`: `needs_attention(summary)`.
+    """
+
+    frequency: str
+    period: Period | None
+    latest_month: Period | None
+    summary: pd.DataFrame
+    history: pd.DataFrame
+    own: pd.DataFrame
+    spc: Mapping[str, spc.SpcResult]
+    dashboard_notes: pd.DataFrame
+    published: pd.DataFrame
+    attention: pd.DataFrame
+
+    def dashboards(self) -> list[str]:
+        """The dashboards in their numbered order."""
+        return list(dict.fromkeys(self.summary["dashboard"]))
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        """One indicator's summary row."""
+        return self.summary.loc[self.summary["indicator_id"] == indicator_id].iloc[0]
+
+    def rows_of(self, dashboard: str) -> pd.DataFrame:
+        """The summary rows of one dashboard."""
+        return self.summary[self.summary["dashboard"] == dashboard]
+
+    def history_of(self, indicator_id: str) -> pd.DataFrame:
+        """One indicator's figures at the report's frequency, breakdowns included, in time order."""
+        return self.history[self.history["indicator_id"] == indicator_id].reset_index(drop=True)
+
+    def own_of(self, indicator_id: str) -> pd.DataFrame:
+        """One indicator's figures at its own frequency, breakdowns included, in time order."""
+        return self.own[self.own["indicator_id"] == indicator_id].reset_index(drop=True)
+
+    def figures_at(self, indicator_id: str) -> pd.DataFrame:
+        """One indicator's total and breakdown figures for the report's period (or its latest by then)."""
+        history = self.history_of(indicator_id)
+        label = self.indicator(indicator_id)["period"]
+        return history[history["period"] == label].reset_index(drop=True)
+
+    def dashboard_note(self, dashboard: str) -> pd.Series:
+        """A dashboard's commentary columns."""
+        return self.dashboard_notes.set_index("dashboard").loc[dashboard]
+
+    def latest_published(self, indicator_id: str, breakdown: str = "") -> pd.Series | None:
+        """The newest published comparators of an indicator up to the report's period, if any."""
+        rows = self.published[(self.published["indicator_id"] == indicator_id)
+                              & (self.published["breakdown"] == breakdown)]
+        return rows.sort_values("period").iloc[-1] if not rows.empty else None
+
+
+def report(ret: PerformanceReturn, frequency: str, period: str | Period | None = None,
+           published: pd.DataFrame | None = None) -> Report:
+    """Every indicator's complete state as at `period` of `frequency` (default the latest), worked out once.
+
+    `published`: the comparator table (benchmarking.merge_comparators); by default the
+    comparators typed into the return.
+    """
+    chosen = _chosen(ret, frequency, period)
+    table, own = period_values(ret, frequency), period_values(ret, "month")
+    if chosen is not None:
+        table, own = table[table["period_start"] <= _end(chosen)], own[own["period_start"] <= _end(chosen)]
+    summary, results = _summarise(ret, frequency, chosen, table, own)
+    units = ret.indicators.set_index("indicator_id")["unit"]
+    notes = pd.DataFrame([{"dashboard": name, **commentary_columns(ret.commentary, chosen, dashboard=name)}
+                          for name in dashboards(ret)], columns=["dashboard", *SUMMARY_COMMENTARY_COLUMNS])
+    if published is None:
+        published = benchmarking.merge_comparators(ret.comparators, empty_table(benchmarking.COMPARATOR_TABLE_COLUMNS))
+    if chosen is not None:
+        years = published["period"].map(lambda label: parse_period(label).fy_start)
+        published = published[years <= chosen.fy_start]
+    return Report(frequency=frequency, period=chosen, latest_month=latest_period(ret),
+                  summary=summary, history=table.assign(unit=table["indicator_id"].map(units)),
+                  own=own.assign(unit=own["indicator_id"].map(units)), spc=results, dashboard_notes=notes,
+                  published=published.reset_index(drop=True), attention=needs_attention(summary))
+
+
+MISSING_IDS = {"incidents": "MFH01", "children": "MFH02", "repeat": "MFH03", "per_child": "MFH04",
+               "duration": "MFH05", "median": "MFH06", "interviews": "MFH07", "offered": "MFH08"}
+MISSING_SETTINGS = ("From home", "From care", "Missing", "Away without authorisation")
+MISSING_HEADLINES = ("MFH01", "MFH02", "MFH07")  # the three trends committee mode shows beside the overview
+
+
+def has_missing_overview(ids) -> bool:
+    """True when a dashboard holds incidents and children (dashboard 7), so it gets the overview."""
+    return {MISSING_IDS["incidents"], MISSING_IDS["children"]} <= set(ids)
+
+
+def missing_overview(report: Report, dashboard: str) -> pd.DataFrame | None:
+    """Dashboard 7's answers to the committee's four questions for the report's period, one row per figure.
+
+    Columns: question (children, setting, duration, interviews), label, indicator_id,
+    breakdown, then the figure's columns from `report.history` (value, numerator,
+    denominator, unit, and any suppression flags). None when the dashboard has no overview.
+    """
+    ids = set(report.rows_of(dashboard)["indicator_id"])
+    if not has_missing_overview(ids):
+        return None
+    figures = pd.concat([report.figures_at(indicator_id) for indicator_id in sorted(ids)], ignore_index=True)
+    wanted = [("children", "Missing incidents", "incidents", ""),
+              ("children", "Children who went missing", "children", ""),
+              ("children", "Children missing more than once", "repeat", ""),
+              ("children", "Incidents per child", "per_child", "")]
+    present = set(zip(figures["indicator_id"], figures["breakdown"]))
+    for setting in MISSING_SETTINGS:
+        if (MISSING_IDS["incidents"], setting) in present:
+            wanted += [("setting", f"{setting}: incidents", "incidents", setting),
+                       ("setting", f"{setting}: children", "children", setting)]
+    wanted += [("duration", band, "duration", band) for band in DURATION_BANDS]
+    wanted += [("duration", "Median length (hours)", "median", ""),
+               ("interviews", "Return home interviews within 72 hours", "interviews", ""),
+               ("interviews", "Return home interviews offered", "offered", "")]
+    rows = []
+    for question, label, key, breakdown in wanted:
+        indicator_id = MISSING_IDS[key]
+        if indicator_id not in ids:
+            continue
+        match = figures[(figures["indicator_id"] == indicator_id) & (figures["breakdown"] == breakdown)]
+        figure = match.iloc[0].to_dict() if not match.empty else {
+            "indicator_id": indicator_id, "breakdown": breakdown, "value": np.nan, "numerator": np.nan,
+            "denominator": np.nan, "unit": report.indicator(indicator_id)["unit"]}
+        rows.append({"question": question, "label": label, **figure})
+    return pd.DataFrame(rows)
 
 
 def series_choices(values: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, str]:

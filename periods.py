@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 FREQUENCIES = ("month", "quarter", "year")
+FREQUENCY_NAMES = {"month": "Month", "quarter": "Quarter", "year": "Year"}
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
-_MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 
 _MONTH_RE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _YEAR_RE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
@@ -60,7 +61,7 @@ class Period:
 
     def months(self) -> tuple[Period, ...]:
         """The months the period covers, in order."""
-        return tuple(self._month_offset(i) for i in range(_MONTHS_IN[self.frequency]))
+        return tuple(self._month_offset(i) for i in range(MONTHS_IN[self.frequency]))
 
     @property
     def end_month(self) -> Period:
@@ -69,7 +70,7 @@ class Period:
 
     def shift(self, steps: int) -> Period:
         """The period `steps` periods later (negative for earlier), same frequency."""
-        moved = self._month_offset(steps * _MONTHS_IN[self.frequency])
+        moved = self._month_offset(steps * MONTHS_IN[self.frequency])
         return Period(moved.year, moved.month, self.frequency)
 
     def same_period_last_year(self) -> Period:
@@ -203,3 +204,16 @@ def month_range(first: Period, last: Period) -> list[Period]:
         months.append(current)
         current = current.shift(1)
     return months
+
+
+def span_display(first: Period, last: Period) -> str:
+    """Words for a run of periods of one frequency: `July to August 2026`, `Q1 to Q2 2025-26`, `April 2026`."""
+    if first == last:
+        return first.display()
+    if first.frequency == "month":
+        start = MONTH_NAMES[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+        return f"{start} to {last.display()}"
+    if first.frequency == "quarter":
+        start = f"Q{first.quarter}" + ("" if first.fy_start == last.fy_start else f" {financial_year_label(first.fy_start)}")
+        return f"{start} to {last.display()}"
+    return f"{first.display()} to {last.display()}"

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from data_loaders.model import VALUE_KEY, PerformanceReturn
+from periods import MONTHS_IN
 
 MODES = ("complete", "partial")
 CATALOGUE_POLICIES = ("replace", "fill_gaps")
@@ -21,7 +22,6 @@ PREVIEW_COLUMNS = [*VALUE_KEY, "status",
                    "is_past_period"]
 RELATIVE_TOLERANCE = 1e-9
 STATUS_ORDER = ("revised", "no longer current", "removed", "new", "unchanged")  # display order
-_MONTHS_AFTER_START = {"month": 0, "quarter": 2, "year": 11}
 
 
 def apply_version(current: PerformanceReturn | None, incoming: PerformanceReturn, mode: str,
@@ -140,7 +140,7 @@ def numbers_equal(a: pd.Series, b: pd.Series) -> np.ndarray:
 def _period_end_month(period_start: pd.Series, frequency: pd.Series) -> pd.Series:
     """The month number (year * 12 + month) of each period's last month."""
     start = pd.to_datetime(period_start)
-    return start.dt.year * 12 + start.dt.month - 1 + frequency.map(_MONTHS_AFTER_START)
+    return start.dt.year * 12 + start.dt.month - 1 + frequency.map(MONTHS_IN) - 1
 
 
 def _month_number(month: pd.Timestamp) -> int:

@@ -38,12 +38,15 @@ def derive_value(numerator, denominator, unit: str):
     return numerator / denominator * SCALE[unit]
 
 
-def format_value(value: float | None, unit: str, *, with_unit: bool = True) -> str:
-    """`64.9%`, `1,234`, `31.2 per 10,000 children`, `12 days`; an em dash for no value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def format_value(value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None) -> str:
+    """`64.9%`, `1,234`, `31.2 per 10,000 children`, `12 days`; an em dash for no value.
+
+    `decimals` overrides the unit's places (a published figure is shown at the places DfE publishes it at).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "—"
-    decimals = DISPLAY_DECIMALS[unit]
-    text = f"{displayed(value, unit):,.{decimals}f}"
+    decimals = DISPLAY_DECIMALS[unit] if decimals is None or pd.isna(decimals) else int(decimals)
+    text = f"{round_half_away(value, decimals):,.{decimals}f}"
     if not with_unit or not UNIT_LABELS[unit]:
         return text
     return f"{text}%" if unit == "percent" else f"{text} {UNIT_LABELS[unit]}"

@@ -22,9 +22,13 @@ from data_loaders.model import INDICATOR_COLUMNS, VALUE_COLUMNS, PerformanceRetu
 from periods import Period, financial_year_label, month_range, parse_period
 from units import derive_value
 
-KINDS = ("ssda903_missing", "ssda903_oc3", "missing_log")
+KINDS = ("ssda903_missing", "ssda903_oc3", "missing_log", "annex_a")
 MISSING_DASHBOARD = ("7 Missing from Home and Care", 7)
 CARE_LEAVERS_DASHBOARD = ("6 Care Leavers", 6)
+EARLY_HELP_DASHBOARD = ("2 Early Help", 2)
+FRONT_DOOR_DASHBOARD = ("3 Children's Social Care Front Door", 3)
+CHILD_PROTECTION_DASHBOARD = ("4 Child Protection", 4)
+CHILDREN_IN_CARE_DASHBOARD = ("5 Children in Care", 5)
 
 DURATION_BANDS = ("Under 24 hours", "1 to 7 days", "Over 7 days", "Still missing")
 CARE_LEAVER_AGE_GROUPS = {17: "17-18", 18: "17-18", 19: "19-21", 20: "19-21", 21: "19-21"}
@@ -97,6 +101,148 @@ def _care_leaver_row(indicator_id, title, definition, polarity):
                                "(Children looked after in England including adoptions: care leavers)."}
 
 
+# Ofsted Annex A: definitions of the indicators data_loaders/annex_a.py works out (docs/child-level-lists.md).
+WORKING_DAY_RULE = ("Working days are Monday to Friday except bank holidays in England and Wales (the `holidays` "
+                    "package, England); the day after the start is working day 1, so an end on the same day is "
+                    "day 0.")
+_FLOW_RULE = "Counted in the month of the named date; a quarter or year adds up its months."
+_SHARE_RULE = ("Numerator and denominator are kept, so a quarter or year adds both up over its months. Rows with "
+               "the needed field blank or #N/A are left out of numerator and denominator (the upload preview "
+               "says how many).")
+_AT_EXTRACTION = ("Worked out only for the month of the extraction date (as_at), from the list as it stood on that "
+                  "date; each new export adds its own month.")
+ANNEX_A_CARE_LEAVER_COHORT = (
+    "Care leavers are the young people in List 9 whose eligibility category is relevant or former relevant child, "
+    "aged 17 to 21 on the extraction date (from the date of birth, or the age column where the date of birth is "
+    "blank), leaving out, as DfE does, those who died or returned home to parents for 6 months or more (LA in touch "
+    "'Died' or 'RHOM'). Qualifying care leavers, eligible children (still in care) and those aged 22 or over are "
+    "left out, as they are not in DfE's care leaver cohort. Breakdowns by age on the extraction date: '17-18' and "
+    "'19-21', DfE's published groups. DfE's figures describe each young person around their birthday in the year "
+    "to 31 March; these describe them on the extraction date.")
+_NO_EARLY_HELP_RETURN = ("No national comparator: there is no statutory return for Early Help, so DfE publishes no "
+                         "figures to compare with.")
+_CIN_YEAR = ("DfE's figure is for the year to 31 March (Characteristics of children in need); these are monthly, so "
+             "compare the year to March.")
+
+
+def _annex_a_row(indicator_id, dashboard, title, definition, unit, polarity, aggregation, list_name, comparator_note):
+    """One catalogue row of an indicator worked out from Ofsted's Annex A lists."""
+    return {**_UNSET, "indicator_id": indicator_id, "dashboard": dashboard[0], "dashboard_number": dashboard[1],
+            "title": title, "definition": definition, "unit": unit, "polarity": polarity,
+            "aggregation": aggregation, "source": f"Ofsted Annex A, {list_name}", "comparator_note": comparator_note}
+
+
+ANNEX_A_ROWS = [
+    _annex_a_row("AA01", FRONT_DOOR_DASHBOARD, "Contacts to children's social care",
+                 f"Number of contacts (rows of List 1) by Date of Contact. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 1 (contacts)",
+                 "No national comparator: contacts are in no statutory return (the children in need census starts "
+                 "at referral), so DfE publishes no figures to compare with."),
+    _annex_a_row("AA02", EARLY_HELP_DASHBOARD, "Early Help assessments started",
+                 f"Number of Early Help assessments (rows of List 2) by assessment start date. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 2 (Early Help assessments)", _NO_EARLY_HELP_RETURN),
+    _annex_a_row("AA03", EARLY_HELP_DASHBOARD, "Early Help assessments completed",
+                 f"Number of Early Help assessments (rows of List 2) by assessment completion date. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 2 (Early Help assessments)", _NO_EARLY_HELP_RETURN),
+    _annex_a_row("AA04", FRONT_DOOR_DASHBOARD, "Referrals to children's social care",
+                 f"Number of referrals (rows of List 3) by Date of Referral. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 3 (referrals)",
+                 f"DfE publishes referrals in table C1. {_CIN_YEAR}"),
+    _annex_a_row("AA05", FRONT_DOOR_DASHBOARD, "Re-referrals within 12 months",
+                 "Of the referrals in the month (by Date of Referral) whose 'Number of Referrals in Last 12 Months' "
+                 "is given, the percentage where it is 2 or more: the field counts the referral itself, so 2 or more "
+                 f"means at least one earlier referral in the 12 months before. {_SHARE_RULE}",
+                 "percent", "lower_is_better", "sum", "List 3 (referrals)",
+                 "DfE, table C1: referrals within 12 months of a previous referral. " + _CIN_YEAR),
+    _annex_a_row("AA06", FRONT_DOOR_DASHBOARD, "Referrals with no further action",
+                 "Of the referrals in the month (by Date of Referral) with 'Referral NFA?' answered, the percentage "
+                 f"answered yes. {_SHARE_RULE}",
+                 "percent", "neutral", "sum", "List 3 (referrals)",
+                 "DfE, table C1: referrals resulting in no further action. " + _CIN_YEAR),
+    _annex_a_row("AA07", FRONT_DOOR_DASHBOARD, "Assessments completed within 45 working days",
+                 "Of the assessments authorised in the month (by Continuous Assessment Date of Authorisation), the "
+                 "percentage authorised no more than 45 working days after the assessment start date. "
+                 f"{WORKING_DAY_RULE} {_SHARE_RULE}",
+                 "percent", "higher_is_better", "sum", "List 4 (assessments)",
+                 "DfE publishes assessments completed within 45 working days for the year to 31 March "
+                 "(Characteristics of children in need); that table is not among the bundled extracts."),
+    _annex_a_row("AA08", CHILD_PROTECTION_DASHBOARD, "Section 47 enquiries started",
+                 "Number of section 47 enquiries (rows of List 5) by the date of the strategy discussion that "
+                 f"started them. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 5 (section 47 enquiries)",
+                 "DfE publishes section 47 enquiries for the year to 31 March (Characteristics of children in "
+                 "need); that table is not among the bundled extracts."),
+    _annex_a_row("AA09", CHILD_PROTECTION_DASHBOARD, "Initial child protection conferences within 15 working days",
+                 "Of the initial child protection conferences held in the month (by Date of Initial Child "
+                 "Protection Conference), the percentage held no more than 15 working days after the strategy "
+                 f"discussion. {WORKING_DAY_RULE} {_SHARE_RULE}",
+                 "percent", "higher_is_better", "sum", "List 5 (section 47 enquiries)",
+                 "DfE publishes conferences within 15 working days for the year to 31 March (Characteristics of "
+                 "children in need); that table is not among the bundled extracts."),
+    _annex_a_row("AA10", CHILD_PROTECTION_DASHBOARD, "Child protection plans started",
+                 f"Number of child protection plans (rows of List 7) by Child Protection Plan Start Date. {_FLOW_RULE}",
+                 "count", "neutral", "sum", "List 7 (child protection plans)",
+                 "DfE publishes plans started in the year to 31 March (table D3, as the denominator of second or "
+                 "subsequent plans); a count depends on the authority's size, so it is not mapped."),
+    _annex_a_row("AA11", CHILD_PROTECTION_DASHBOARD, "Child protection plans that were a second or subsequent plan",
+                 "Of the child protection plans started in the month (by Child Protection Plan Start Date) with "
+                 "'Number of Previous Child Protection Plans' given, the percentage where it is 1 or more. "
+                 f"{_SHARE_RULE}",
+                 "percent", "lower_is_better", "sum", "List 7 (child protection plans)",
+                 "DfE, table D3: plans starting in the year that were a second or subsequent plan (at any time). "
+                 + _CIN_YEAR),
+    _annex_a_row("AA12", CHILD_PROTECTION_DASHBOARD, "Children subject to a child protection plan",
+                 "Number of children on a child protection plan at the end of the month: plan started on or before "
+                 "the month's last day and not ended by then (no end date, or an end date after it). A child with "
+                 "two such rows counts once. A quarter or year shows its last month.",
+                 "count", "neutral", "last", "List 7 (child protection plans)",
+                 "DfE publishes children on a plan at 31 March (table D5, all plans); a count depends on the "
+                 "authority's size, so it is not mapped."),
+    _annex_a_row("AA13", CHILD_PROTECTION_DASHBOARD, "Child protection plans open 2 years or more",
+                 "Of the children on a plan at the end of the month (as AA12), the percentage whose plan started two "
+                 "years or more before the month's last day. Numerator and denominator are children; a quarter or "
+                 "year shows its last month.",
+                 "percent", "lower_is_better", "last", "List 7 (child protection plans)",
+                 "DfE, table D5: plans open at 31 March that had lasted 2 years or more. DfE's figure is at 31 "
+                 "March only; compare March."),
+    _annex_a_row("AA14", CHILDREN_IN_CARE_DASHBOARD, "Children in care",
+                 "Number of children looked after at the end of the month: started to be looked after on or before "
+                 "the month's last day and not ceased by then (no date ceased, or a date after it). A child with "
+                 "two such rows counts once. A quarter or year shows its last month.",
+                 "count", "neutral", "last", "List 8 (children in care)",
+                 "DfE publishes children looked after at 31 March (Children looked after in England); a count "
+                 "depends on the authority's size, so it is not mapped."),
+    _annex_a_row("AA15", CHILDREN_IN_CARE_DASHBOARD, "Children in care with 3 or more placements in 12 months",
+                 "Of the children in care on the extraction date (as AA14) with 'Number of Placements in the Last "
+                 "12 Months' given, the percentage with 3 or more. " + _AT_EXTRACTION,
+                 "percent", "lower_is_better", "last", "List 8 (children in care)",
+                 "DfE: children looked after at 31 March with 3 or more placements during the year (1 April to 31 "
+                 "March); Annex A counts placements in the 12 months to the extraction date. Compare March."),
+    _annex_a_row("AA16", CARE_LEAVERS_DASHBOARD, "Care leavers the council is in touch with",
+                 "Percentage of care leavers with 'LA in Touch' yes. " + _AT_EXTRACTION + " "
+                 + ANNEX_A_CARE_LEAVER_COHORT,
+                 "percent", "higher_is_better", "last", "List 9 (care leavers)",
+                 "DfE publishes whether authorities are in touch with care leavers (Children looked after in "
+                 "England: care leavers); that table is not among the bundled extracts."),
+    _annex_a_row("AA17", CARE_LEAVERS_DASHBOARD, "Care leavers in education, employment or training",
+                 "Percentage of care leavers whose activity status is education, employment or training, full or "
+                 "part time (F1 to F5, P1 to P5). A blank activity counts as not known and stays in the "
+                 "denominator, as DfE's 'information not known' does. " + _AT_EXTRACTION + " "
+                 + ANNEX_A_CARE_LEAVER_COHORT,
+                 "percent", "higher_is_better", "last", "List 9 (care leavers)",
+                 "DfE: care leavers' activity, by age group 17 to 18 and 19 to 21 (the total is mapped to 19 to 21, "
+                 "DfE's headline), for the year to 31 March."),
+    _annex_a_row("AA18", CARE_LEAVERS_DASHBOARD, "Care leavers in suitable accommodation",
+                 "Percentage of care leavers whose accommodation is suitable. As DfE does, the denominator leaves "
+                 "out those gone abroad (G), deported (H) or whose residence is not known (R); a blank suitability "
+                 "counts as no information and stays in the denominator. " + _AT_EXTRACTION + " "
+                 + ANNEX_A_CARE_LEAVER_COHORT,
+                 "percent", "higher_is_better", "last", "List 9 (care leavers)",
+                 "DfE: care leavers' accommodation suitability, by age group 17 to 18 and 19 to 21 (the total is "
+                 "mapped to 19 to 21), for the year to 31 March."),
+]
+
+
 _MISSING_SOURCE = "SSDA903 missing table or local missing log"
 _LOG_SOURCE = "Local missing log (return home interviews)"
 CHILD_LEVEL_CATALOGUE = conform(pd.DataFrame([
@@ -165,6 +311,7 @@ CHILD_LEVEL_CATALOGUE = conform(pd.DataFrame([
     _care_leaver_row("CL05", "Care leavers in bed and breakfast",
                      "Percentage of care leavers living in bed and breakfast accommodation (ACCOM W1 or W2).",
                      "lower_is_better"),
+    *ANNEX_A_ROWS,
 ]), INDICATOR_COLUMNS)
 
 
@@ -189,16 +336,26 @@ class _Table:
         return cells[index] if index is not None and index < len(cells) else ""
 
 
-def load_child_level(source, kind: str, *, period=None, filename: str | None = None) -> PerformanceReturn:
+def load_child_level(source, kind: str, *, period=None, filename: str | None = None, as_at=None,
+                     months: int = 6) -> PerformanceReturn:
     """Aggregate indicator values from a child-level list (`kind` one of KINDS).
 
     `source` is a path, bytes or a binary file-like object: CSV or .xlsx (first sheet), header in
     row 1. `period` limits missing incidents to those starting in it, and names the OC3 collection
-    year (a financial year like `2017-18`, or any month in it). Raises ReturnError listing every
-    problem at once; raises ValueError for an unknown `kind`.
+    year (a financial year like `2017-18`, or any month in it). `annex_a` reads an Ofsted Annex A
+    workbook instead (data_loaders.annex_a.load_annex_a): `as_at` is its extraction date (default the
+    latest event date) and `months` how many months up to it to report; `period` does not apply.
+    Raises ReturnError listing every problem at once; raises ValueError for an unknown `kind`.
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind == "annex_a":
+        if period is not None:
+            raise ValueError("period does not apply to Annex A: give as_at (the extraction date) and months")
+        from data_loaders.annex_a import load_annex_a  # annex_a builds on this module's definitions
+        return load_annex_a(source, as_at=as_at, months=months, filename=filename)
+    if as_at is not None:
+        raise ValueError("as_at applies to Annex A only: give period for the other child-level lists")
     data, found_name = read_bytes(source)
     table = _read_table(data, filename or found_name, DEFAULT_SHEET_NAMES[kind])
     chosen = _read_period(period, table)

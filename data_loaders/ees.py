@@ -35,7 +35,21 @@ REPORTING_YEAR = "reporting year"  # EES time identifier: the year to 31 March o
 
 LONG_VALUE_COLUMNS = ("number", "value")
 COMPARATORS_MAP_COLUMNS = ("indicator_id", "breakdown", "dataset", "measure", "filters",
-                           "polarity_override", "source_label", "note")
+                           "polarity_override", "reference", "source_label", "note")
+# The date a published figure refers to, by (month, day) of the reporting year's end: children in need and
+# looked-after figures run to (or stand at) 31 March; the social work workforce census is at 30 September.
+REFERENCES = {"year to 31 March": (3, 31), "at 31 March": (3, 31),
+              "year to 30 September": (9, 30), "at 30 September": (9, 30)}
+SOURCE_PLACEHOLDERS = {"period": "the financial-year label, e.g. 2024-25",
+                       "year": "DfE's reporting year, e.g. 2025"}
+# ONS codes of the regions DfE publishes figures for, as EES names them. London boroughs are compared with
+# Inner or Outer London (ONS statistical definitions, as in every EES file), never with London as a whole.
+REGIONS = {"E12000001": "North East", "E12000002": "North West", "E12000003": "Yorkshire and The Humber",
+           "E12000004": "East Midlands", "E12000005": "West Midlands", "E12000006": "East of England",
+           "E12000007": "London", "E12000008": "South East", "E12000009": "South West",
+           "E13000001": "Inner London", "E13000002": "Outer London"}
+INNER_LONDON = frozenset({"201", "202", "204", "205", "206", "207", "208", "209", "210", "211", "212", "213",
+                          "309", "316"})  # City, Camden, Hackney ... Westminster, Haringey, Newham
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _IDENTIFIER_COLUMNS = {"time_period", "time_identifier", "geographic_level"}
@@ -103,6 +117,31 @@ def statistical_neighbour_table(source: object, la_code: str | None) -> pd.DataF
         "la_name": rows["neighbour_code"].map(names).fillna("").astype("str"),
         "closeness": rows["closeness"],
     }).reset_index(drop=True)
+
+
+def load_authority_regions(source: object) -> dict[str, tuple[str, str]]:
+    """LA code -> (region code, region name) as EES names the region, from DfE's `sn_model_*_wide.csv`.
+
+    The model names London as one region; a London borough gets Inner or Outer London, as every EES
+    file gives it. For an authority with no published row, so that its own region is compared.
+    """
+    data, file_name = read_bytes(source)
+    where = file_name or "statistical neighbour file"
+    table = _read_table(data, where)
+    _require_columns(table, where, ("old_la_code", "region_name"))
+    codes = {name: code for code, name in REGIONS.items()}
+    regions, problems = {}, []
+    for line, la_code, name in zip(table["_line"], table["old_la_code"].str.strip(), table["region_name"].str.strip()):
+        if name == "London":
+            name = "Inner London" if la_code in INNER_LONDON else "Outer London"
+        if name not in codes:
+            problems.append(Problem(where, int(line), "region_name",
+                                    f"'{name}' is not an English region ({', '.join(sorted(codes))})"))
+            continue
+        regions[la_code] = (codes[name], name)
+    if problems:
+        raise ReturnError(problems)
+    return regions
 
 
 def load_comparators_map(source: object) -> pd.DataFrame:
@@ -364,6 +403,10 @@ def _mapping_row_problems(row, line: int, where: str) -> list[Problem]:
     if row.polarity_override and row.polarity_override not in POLARITIES:
         problems.append(Problem(where, line, "polarity_override",
                                 f"'{row.polarity_override}' is not one of {', '.join(POLARITIES)} (or blank)"))
-    if set(re.findall(r"\{([^}]*)\}", row.source_label)) - {"period"}:
-        problems.append(Problem(where, line, "source_label", "the only placeholder allowed is {period}"))
+    if row.reference not in REFERENCES:
+        problems.append(Problem(where, line, "reference", f"'{row.reference}' is not one of "
+                                                          f"{', '.join(REFERENCES)}: say what date the figure is for"))
+    if set(re.findall(r"\{([^}]*)\}", row.source_label)) - set(SOURCE_PLACEHOLDERS):
+        allowed = "; ".join(f"{{{name}}} ({meaning})" for name, meaning in SOURCE_PLACEHOLDERS.items())
+        problems.append(Problem(where, line, "source_label", f"the only placeholders allowed are {allowed}"))
     return problems

@@ -19,7 +19,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -89,6 +89,7 @@ _TEXT_ELEMENT = re.compile(rb"<" + _P + rb"t(?:\s[^>]*)?>([^<]*)<")
 _REFERENCED_CELL = rb"<" + _P + rb"""c\s(?=[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})["'])"""
 _ERROR_CELL = re.compile(_REFERENCED_CELL + rb"""(?=[^>]*?(?<=\s)t\s*=\s*["']e["'])[^>]*(?<!/)>\s*(?:<""" + _P
                          + rb"f\b[^>]*?(?:/>|>[^<]*</" + _P + rb"f>)\s*)?<" + _P + rb"v(?:\s[^>]*)?>([^<]*)<")
+_FORMULA_AT = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(<(?:v(?:\s[^>/]*)?|is)>)?")  # text; any value
 _ERROR_VALUE = re.compile(rb"[^>]*>\s*(?:<f\b[^>]*?(?:/>|>[^<]*</f>)\s*)?<v(?:\s[^>]*)?>([^<]*)<")  # after t="e"
 _FORMULA_WITHOUT_VALUE = re.compile(_REFERENCED_CELL + rb"[^>]*(?<!/)>\s*<" + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</"
                                     + _P + rb"f>)\s*(?:<" + _P + rb"v\s*/>|<" + _P + rb"v(?:\s[^>]*)?>\s*</" + _P
@@ -277,9 +278,8 @@ class Workbook:
             if 0 <= row < len(rows) and 0 <= column < len(rows[row]):
                 rows[row][column] = value
         _put_percentages(rows, found.percent_cells)
-        formulas = {}
-        if found.formulas:  # known by now to inflate to its recorded, bounded size
-            formulas = _formulas_without_values(name, self._archive.read(self._sheets[name].path))
+        formulas = _formulas_without_values(name, rows, found, lambda: self._archive.read(self._sheets[name].path)) \
+            if found.formulas else {}
         return RawSheet(name=name, rows=rows, merged=merged, formulas_without_values=formulas)
 
 
@@ -627,6 +627,8 @@ class _SheetScan:
     check_text: bool = False  # it may hold a NUL or a text longer than a cell holds: check its cells once read
     error_values: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) 0-based -> #N/A...
     percent_cells: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # rows, columns 0-based
+    formula_cells: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # and where each
+    #                                                                 formula starts in the part, in bytes
 
     def grid(self) -> tuple[int, int]:
         """The rows and columns calamine could lay the sheet out as: a row or cell without a reference
@@ -686,31 +688,33 @@ def _scan_pieces(data: bytes, info: zipfile.ZipInfo, percent_styles: frozenset[i
     in an attribute, so nothing after it is taken on trust.
     """
     scan = _SheetScan(careful, count_shared)
+    offset = 0  # where the piece starts in the part
     for piece in _pieces(_inflate(data, info, budget, where), where):
         scan.merged += piece.count(b"mergeCell")
-        region = piece
+        region, region_offset = piece, offset
+        offset += len(piece)
         if scan.state == "head" or careful:
             _refuse_doctype(piece, where)
         if scan.state == "head":
             start = _SHEET_DATA_START.search(piece)
             if start is None:
                 continue
-            scan.state, region = "cells", piece[start.start():]
+            scan.state, region, region_offset = "cells", piece[start.start():], region_offset + start.start()
         if careful:
             _scan_carefully(scan, region, percent_styles)
         else:
-            _scan_quickly(scan, region, percent_styles)
+            _scan_quickly(scan, region, region_offset, percent_styles)
         rows, columns = scan.grid()
         if scan.cell_tags > MAX_CELLS or rows * columns > MAX_CELLS or scan.error_cells > MAX_FLAGGED_CELLS:
             break
     return scan
 
 
-def _scan_quickly(scan: _SheetScan, region: bytes, percent_styles: frozenset[int]) -> None:
+def _scan_quickly(scan: _SheetScan, region: bytes, offset: int, percent_styles: frozenset[int]) -> None:
     """Read every tag and attribute at once (numpy), for a sheet as Excel and openpyxl write it: attributes
     spelt `name="value"`, each cell tag `<c r="A1"...` with one plain reference. Anything else (a prefix,
     a cell without a reference or with a second one, any other spelling) needs the careful scan; an `=`
-    in a cell's text is no attribute and changes nothing."""
+    in a cell's text is no attribute and changes nothing. `offset` is where `region` starts in the part."""
     if _PREFIXED_SHORT_TAG.search(region):
         raise _NeedsCarefulScan
     text = np.frombuffer(b"\0\0" + region + b"\0" * 16, dtype=np.uint8)  # text[i + 2] is region[i]
@@ -752,7 +756,10 @@ def _scan_quickly(scan: _SheetScan, region: bytes, percent_styles: frozenset[int
         if len(percent):
             scan.percent = True
             scan.percent_cells.append(_cells_of(text, references, percent))
-    scan.formulas = scan.formulas or bool((short_names == ord("f")).any())
+    formulas = short[short_names == ord("f")]
+    if len(formulas):
+        scan.formulas = True
+        scan.formula_cells.append((*_cells_of(text, references, formulas), formulas - 2 + offset))
     longest_text = int(np.diff(tags, prepend=0, append=len(text)).max())
     scan.check_text = (scan.check_text or longest_text > MAX_CELL_CHARS or bool((short_names == ord("r")).any())
                        or any(marker in region for marker in _NUL_MARKERS))
@@ -940,12 +947,27 @@ def _put_percentages(rows: list[list[object]], cells: list[tuple[np.ndarray, np.
                 rows[row][column] = scaled[value]
 
 
-def _formulas_without_values(name: str, xml: bytes) -> dict[tuple[int, int], str]:
-    """(row, column) 0-based -> formula text, for formula cells saved without a result."""
-    found = [match.groups() for _, match in zip(range(MAX_FLAGGED_CELLS + 1), _FORMULA_WITHOUT_VALUE.finditer(xml))]
-    _flagged(name, len(found), "formulas without a saved result")
-    return {(int(row), int(column)): html.unescape(text.decode("utf-8", "replace")) if text else "(shared formula)"
-            for row, column, (_, _, text) in zip(*_positions(found), found)}
+def _formulas_without_values(name: str, rows: list[list[object]], found: _SheetScan,
+                             xml: Callable[[], bytes]) -> dict[tuple[int, int], str]:
+    """(row, column) 0-based -> formula text, for formula cells saved without a result.
+
+    Where the quick scan placed every formula, only those calamine reads as blank are looked at in
+    the XML (`xml()` reads it): a blank can also be a formula whose result is empty text.
+    """
+    if found.careful:
+        matches = [match.groups()
+                   for _, match in zip(range(MAX_FLAGGED_CELLS + 1), _FORMULA_WITHOUT_VALUE.finditer(xml()))]
+        cells = [(int(row), int(column), text) for row, column, (_, _, text) in zip(*_positions(matches), matches)]
+    else:
+        blank = [(int(row), int(column), int(at)) for found_rows, found_columns, starts in found.formula_cells
+                 for row, column, at in zip(found_rows, found_columns, starts)
+                 if column >= 0 and (row >= len(rows) or column >= len(rows[row]) or rows[row][column] == "")]
+        part = xml() if blank else b""
+        cells = [(row, column, formula[1]) for row, column, at in blank
+                 if (formula := _FORMULA_AT.match(part, at)) and formula[2] is None]
+    _flagged(name, len(cells), "formulas without a saved result")
+    return {(row, column): html.unescape(text.decode("utf-8", "replace")) if text else "(shared formula)"
+            for row, column, text in cells}
 
 
 def _column_index(letters: str) -> int:

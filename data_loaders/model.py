@@ -6,6 +6,8 @@ from functools import cached_property
 
 import pandas as pd
 
+from periods import MONTHS_IN
+
 UNITS = ("percent", "count", "rate_per_10k", "days", "number")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 AGGREGATIONS = ("sum", "last", "sum_numerator")
@@ -65,6 +67,8 @@ class PerformanceReturn:
     period and breakdown (`""` is the total). `comparators`: published national figures
     typed into the return. `commentary`: the narrative by indicator or dashboard and period.
     `about`: optional facts about the return such as `authority` and `la_code`.
+    `notes`: plain sentences about how the figures were worked out (rows left out, months
+    not complete), for the upload preview; the store does not keep them.
     """
 
     indicators: pd.DataFrame = field(default_factory=lambda: empty_table(INDICATOR_COLUMNS))
@@ -72,6 +76,7 @@ class PerformanceReturn:
     comparators: pd.DataFrame = field(default_factory=lambda: empty_table(COMPARATOR_COLUMNS))
     commentary: pd.DataFrame = field(default_factory=lambda: empty_table(COMMENTARY_COLUMNS))
     about: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "indicators", conform(self.indicators, INDICATOR_COLUMNS))
@@ -91,7 +96,7 @@ class PerformanceReturn:
         monthly = self.values.loc[self.values["frequency"] == "month", "period_start"]
         if not monthly.empty:
             return monthly.max()
-        ends = [start + pd.DateOffset(months={"quarter": 3, "year": 12}[freq] - 1)
+        ends = [start + pd.DateOffset(months=MONTHS_IN[freq] - 1)
                 for start, freq in self.values[["period_start", "frequency"]]
                 .drop_duplicates().itertuples(index=False)]
         return max(ends)

@@ -1,21 +1,20 @@
 """Needs attention: only the indicators that are red, worsening for two or more periods, or flagged by SPC."""
 import streamlit as st
 
-import app_state
-import components
+from render import html
+from ui import cached, filters, sections
+from ui.data import current
 
-data = app_state.current()
-frequency, period = app_state.selected_period(data)
-st.title("Needs attention")
-st.html(f'<p class="asat">{components.esc(components.data_as_at(data.ret.latest_month))} · '
-        f"showing {components.esc(period.display())}</p>")
-components.page_banners(data, app_state.editing_note())
+data = current()
+frequency, period = filters.selected_view(data)
+sections.page_header(data, "Needs attention", period)
 st.markdown("Listed here: indicators that are **red** against target, **worse for two or more periods in a row**, "
             "or where the SPC chart shows a **special cause of concern** or that the target **will consistently be "
             "missed**. Red indicators without an explanation are flagged so officers can write one before the meeting.")
-rows = app_state.attention(data, frequency, period)
-missing = int(((rows["rag"] == "red") & rows["commentary"].isna()).sum()) if not rows.empty else 0
-if missing:
-    st.warning(f"{missing} red indicator{'s have' if missing != 1 else ' has'} no explanation yet.", icon=":material/edit_note:")
+rows = cached.report(data, frequency, period.label).attention
+unexplained = int(((rows["rag"] == "red") & ~rows["explained"]).sum()) if not rows.empty else 0
+if unexplained:
+    st.warning(f"{unexplained} red indicator{'s have' if unexplained != 1 else ' has'} no explanation for "
+               f"{period.display()} yet.", icon=":material/edit_note:")
     st.page_link("pages/commentary.py", label="Write commentary", icon=":material/edit_note:")
-st.html(components.attention_html(rows))
+st.html(html.attention_html(rows))

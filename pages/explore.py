@@ -1,39 +1,37 @@
 """Explore: any indicators and breakdowns on one time axis, with the table behind them to download."""
 import streamlit as st
 
-import app_state
-import charts
-import components
-import exports
 import indicators
+from render import charts
+from render.workbook import safe_csv
+from ui import cached, filters, sections
+from ui.data import current
+from ui.text import literal
 from units import format_value
 
-data = app_state.current()
-frequency, period = app_state.selected_period(data)
-st.title("Explore")
+data = current()
+frequency, period = filters.selected_view(data)
+sections.page_header(data, "Explore")
 st.markdown("Choose indicators to plot together, for example **Early Help requests** against **Early Help "
             "assessments**. Figures of different kinds (counts and percentages) get an axis each.")
-components.page_banners(data, app_state.editing_note())
-table = app_state.period_table(data.ret, data.token, frequency)
+table = cached.period_table(data, frequency)
 choices = indicators.series_choices(table, data.ret.indicators)
 defaults = [pick for pick in ("EH01", "EH02") if pick in choices] or list(choices)[:2]
 if "explore" not in st.session_state:
     st.session_state["explore"] = defaults
 picks = st.multiselect("Indicators and breakdowns", list(choices), key="explore", bind="query-params",
-                       format_func=choices.get, max_selections=6)
+                       format_func=lambda pick: literal(choices.get(pick, pick)), max_selections=6)
 frame = charts.history_frame(indicators.combined_series(table, data.ret.indicators, picks))
 if frame.empty:
     st.info("Choose at least one indicator.")
     st.stop()
-units = frame["unit"].unique()
-if len(units) > 2:
+if frame["unit"].nunique() > 2:
     st.warning("Only the first two kinds of figure are drawn (one axis each); the table shows them all.")
-chart = charts.explore_chart(frame)
-st.vega_lite_chart(spec=chart.to_dict(), width="stretch")
+st.vega_lite_chart(spec=charts.explore_chart(frame).to_dict(), width="stretch")
 wide = frame.assign(shown=[format_value(v, u) for v, u in zip(frame["value"], frame["unit"])]) \
     .pivot_table(index=["period_start", "period_display"], columns="series", values="shown", aggfunc="first") \
     .reset_index().sort_values("period_start", ascending=False).drop(columns="period_start") \
     .rename(columns={"period_display": "Period"})
 st.dataframe(wide, hide_index=True, width="stretch")
-st.download_button("Download this table (CSV)", exports.safe_csv(wide), file_name="explore.csv", mime="text/csv",
+st.download_button("Download this table (CSV)", safe_csv(wide), file_name="explore.csv", mime="text/csv",
                    icon=":material/download:")

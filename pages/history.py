@@ -2,15 +2,15 @@
 import pandas as pd
 import streamlit as st
 
-import app_state
-import components
 import revisions
-import uploads
+from ui import sections, uploads
+from ui.data import current, return_as_of
+from ui.data import store as the_store
+from ui.editing import editor
 
-data = app_state.current()
-store = app_state.store()
-st.title("History")
-components.page_banners(data, app_state.editing_note())
+data = current()
+store = the_store()
+sections.page_header(data, "History")
 st.markdown("Every accepted upload is kept exactly as it arrived. Withdrawing a version takes its figures out of "
             "the dashboards; restoring brings them back. Nothing is ever deleted.")
 versions = store.versions()
@@ -41,7 +41,7 @@ if not events.empty:
 action = "withdraw" if status == "current" else "restore"
 with st.expander(f"{action.capitalize()} version {chosen}"):
     reason = st.text_input("Reason (kept in the history)", key=f"reason_{chosen}")
-    who = app_state.editor(f"{action} a version")
+    who = editor(f"{action} a version")
     if st.button(f"{action.capitalize()} version {chosen}", disabled=who is None or not reason.strip()):
         (store.withdraw if action == "withdraw" else store.restore)(chosen, who, reason.strip())
         st.rerun()
@@ -52,8 +52,8 @@ if len(returns) >= 2:
     left, right = st.columns(2)
     older = left.selectbox("Earlier", returns, index=1, format_func=labels.get, key="compare_older")
     newer = right.selectbox("Later", returns, index=0, format_func=labels.get, key="compare_newer")
-    comparison = revisions.compare_returns(app_state.return_as_of(data.token, older),
-                                           app_state.return_as_of(data.token, newer))
+    comparison = revisions.compare_returns(return_as_of(data.store_token, older),
+                                           return_as_of(data.store_token, newer))
     st.caption("The dashboards as they stood after each version was saved. " + ", ".join(
         f"{status}: {count}" for status, count in revisions.change_counts(comparison).items()))
     changed = comparison[comparison["status"] != "unchanged"]

@@ -1,19 +1,19 @@
 """Upload a return: check it, preview every change, then save it as a new version (or cancel)."""
 import streamlit as st
 
-import app_state
-import components
-import uploads
+from ui import sections, uploads
+from ui.data import TEMPLATE_PATH, current
+from ui.editing import editor
+from ui.text import literal
 
-data = app_state.current()
-st.title("Upload a return")
-components.page_banners(data, app_state.editing_note())
+data = current()
+sections.page_header(data, "Upload a return")
 if saved := st.session_state.pop("upload_saved", None):
     st.success(saved, icon=":material/save:")
 st.markdown("Upload this month's return. The file is checked first and nothing is saved until you have seen "
             "exactly what it would change and confirmed. Every upload is kept: any earlier version can be "
             "downloaded, compared or restored on the **History** page.")
-st.download_button("Download the blank return template (.xlsx)", app_state.TEMPLATE_PATH.read_bytes(),
+st.download_button("Download the blank return template (.xlsx)", TEMPLATE_PATH.read_bytes(),
                    file_name="return_template.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -38,18 +38,19 @@ if upload is None:
 
 checked = uploads.check(upload.getvalue(), upload.name, kind, period, data)
 if checked.problems:
-    st.error(f"**{upload.name}** cannot be used yet: {len(checked.problems)} problem"
+    st.error(f"**{literal(upload.name)}** cannot be used yet: {len(checked.problems)} problem"
              f"{'s' if len(checked.problems) != 1 else ''} to fix. Nothing has been saved.", icon=":material/block:")
     st.dataframe(uploads.problem_table(checked.problems), hide_index=True, width="stretch")
     st.stop()
 
-st.success(f"**{upload.name}** passed every check. Review what it would change, then confirm.", icon=":material/check_circle:")
+st.success(f"**{literal(upload.name)}** passed every check. Review what it would change, then confirm.",
+           icon=":material/check_circle:")
 uploads.show_preview(checked, data, mode)
 
 st.subheader("Save")
 note = st.text_input("Note for the history (e.g. 'October return; September re-referrals revised')",
                      key="upload_note", max_chars=300)
-who = app_state.editor("upload a return")
+who = editor("upload a return")
 save, cancel = st.columns([1, 5])
 if save.button("Confirm and save", type="primary", disabled=who is None, icon=":material/save:"):
     version = uploads.save(checked, who, note, mode)

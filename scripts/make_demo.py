@@ -7,6 +7,9 @@ realistic levels taken from the real England figures in data/ees/, real seasonal
 (missing incidents peak in summer, referrals dip in August), home and care breakdowns,
 counts beside percentages and commentary for the latest quarter. Its Comparators sheet
 holds only real published England and South East figures, never invented ones.
+
+Indicators added later (CP06, CLA07) come from their own random stream (ADDED_SEED) and are
+written after every other row, so adding them changed no existing figure.
 """
 from __future__ import annotations
 
@@ -27,10 +30,11 @@ from benchmarking import combine_published, comparators_from_ees  # noqa: E402
 from data_loaders.child_level import CHILD_LEVEL_CATALOGUE  # noqa: E402
 from data_loaders.ees import load_comparators_map, load_ees  # noqa: E402
 from data_loaders.model import INDICATOR_COLUMNS  # noqa: E402
-from exports import write_sheet  # noqa: E402
+from render.workbook import write_sheet  # noqa: E402
 from periods import Period, month_range, parse_period  # noqa: E402
 
 SEED = 20260401
+ADDED_SEED = SEED + 1  # the stream for indicators added after the demo was first published
 FIRST_MONTH = Period(2022, 4)
 LAST_MONTH = Period(2026, 10)
 CHILD_POPULATION = 52_000
@@ -127,6 +131,10 @@ OWN_CATALOGUE = [
     indicator("CP05", D4, "Child protection visits within timescale",
               "Percentage of children on a plan at month end seen within the last 10 working days.",
               "percent", "higher_is_better", "last", 90, 5),
+    indicator("CP06", D4, "Child protection plans open 2 years or more",
+              "Percentage of children subject to a child protection plan at month end whose plan had lasted "
+              "two years or more.", "percent", "lower_is_better", "last", 3, 1,
+              source="CIN census / local system"),
     indicator("CLA01", D5, "Children in care", "Children looked after at month end.", "count", "neutral",
               "last", source="SSDA903 / local system"),
     indicator("CLA02", D5, "Children in care per 10,000 children",
@@ -147,6 +155,10 @@ OWN_CATALOGUE = [
     indicator("CLA06", D5, "Children in care reviews within timescale",
               "Percentage of children in care reviews held in the period within statutory timescales.",
               "percent", "higher_is_better", "sum", 95, 3),
+    indicator("CLA07", D5, "Long-term placement stability",
+              "Percentage of children aged under 16 at month end who had been in care continuously for at "
+              "least two and a half years and had lived with the same carer for at least two years.",
+              "percent", "higher_is_better", "last", 70, 5, source="SSDA903 / local system"),
     indicator("WF01", D8, "Agency social workers",
               "Agency social workers as a percentage of social worker posts (full-time equivalent) at month "
               "end.", "percent", "lower_is_better", "last", 12, 3, source="Workforce system / CSWW"),
@@ -172,8 +184,11 @@ CHILD_LEVEL_TARGETS = {  # the demo authority's own targets for the child-level 
 
 
 def catalogue() -> pd.DataFrame:
-    """The demo catalogue: the council's own indicators plus the child-level ones for dashboards 6 and 7."""
-    child = pd.DataFrame(CHILD_LEVEL_CATALOGUE).copy()
+    """The demo catalogue: the council's own indicators plus the child-level ones for dashboards 6 and 7.
+
+    (The Annex A indicators stay out: an officer maps them onto these, or adds them, when uploading.)
+    """
+    child = CHILD_LEVEL_CATALOGUE[CHILD_LEVEL_CATALOGUE["indicator_id"].str.match(r"^(MFH|CL)\d")].copy()
     for indicator_id, (target, tolerance) in CHILD_LEVEL_TARGETS.items():
         child.loc[child["indicator_id"] == indicator_id, ["target", "amber_tolerance"]] = [target, tolerance]
     frame = pd.concat([pd.DataFrame(OWN_CATALOGUE), child], ignore_index=True)
@@ -293,6 +308,23 @@ def generate_values(gen: Generator) -> None:
     holders = np.round(posts * 0.62, 1)
     gen.add("WF04", np.round(holders * gen.path(16.8, 15.6) + gen.rng.normal(0, 8, n)), holders)
     gen.add("WF05", values=gen.counts(gen.path(2.2, 3.2, {9: 2.2, 10: 1.5})))
+
+
+def generate_added_indicators(gen: Generator) -> None:
+    """CP06 and CLA07 from their own random stream, on the plans and children in care already generated.
+
+    Levels as published for England and the South East in 2024-25: 2.3% and 2.5% of plans open two
+    years or more; 69% and 68% of long-term children in care with the same carer for two years.
+    """
+    added = Generator(ADDED_SEED)
+    snapshot = pd.DataFrame(gen.rows).query("breakdown == ''").pivot(index="period", columns="indicator_id",
+                                                                      values="value")
+    months = [month.label for month in added.months]
+    on_plan, in_care = snapshot.loc[months, "CP01"].to_numpy(), snapshot.loc[months, "CLA01"].to_numpy()
+    added.add("CP06", added.proportions(on_plan, added.path(0.034, 0.022)), on_plan)
+    long_term = np.round(in_care * 0.41)
+    added.add("CLA07", added.proportions(long_term, added.path(0.64, 0.70)), long_term)
+    gen.rows += added.rows
 
 
 def generate_care_leavers(gen: Generator) -> None:
@@ -446,6 +478,7 @@ def write_demo(path: Path) -> None:
     """The demo return workbook."""
     gen = Generator()
     generate_values(gen)
+    generate_added_indicators(gen)
     values = pd.DataFrame(gen.rows)
     book = Workbook()
     book.remove(book.active)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import charts
+import disclosure
 import indicators
 from data_loaders import load_return
+from render import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,6 +20,12 @@ def demo():
     """The demo return with its monthly and yearly tables."""
     ret = load_return(ROOT / "data" / "demo_return.xlsx")
     return ret, indicators.period_values(ret, "month"), indicators.period_values(ret, "year")
+
+
+@pytest.fixture(scope="module")
+def monthly_report(demo):
+    """The demo's report for its latest month."""
+    return indicators.report(demo[0], "month")
 
 
 def catalogue_row(ret, indicator_id):
@@ -60,12 +67,9 @@ def test_trend_chart_has_description_target_amber_band_and_one_shared_domain(dem
     assert any(layer["mark"]["type"] == "rule" for layer in layers(spec))
 
 
-def test_every_colour_scale_is_explicit_so_images_match_the_app(demo):
-    ret, monthly, _ = demo
+def test_every_colour_scale_is_explicit_so_images_match_the_app(monthly_report):
     for indicator_id in ("MFH01", "CSC03", "CL02"):
-        built = charts.indicator_charts(catalogue_row(ret, indicator_id),
-                                        indicators.series(ret, indicator_id, "month", monthly),
-                                        indicators.series(ret, indicator_id, "month", monthly))
+        built = charts.report_charts(monthly_report, indicator_id, "mean")
         for name in ("trend", "breakdown", "spc", "seasonal"):
             if name not in built:
                 continue
@@ -76,10 +80,8 @@ def test_every_colour_scale_is_explicit_so_images_match_the_app(demo):
                         assert "range" in encoding.get("scale", {}), (indicator_id, name, channel)
 
 
-def test_breakdowns_are_told_apart_by_dash_and_shape_not_colour_alone(demo):
-    ret, monthly, _ = demo
-    built = charts.indicator_charts(catalogue_row(ret, "MFH01"), indicators.series(ret, "MFH01", "month", monthly),
-                                    indicators.series(ret, "MFH01", "month", monthly))
+def test_breakdowns_are_told_apart_by_dash_and_shape_not_colour_alone(monthly_report):
+    built = charts.report_charts(monthly_report, "MFH01", "mean")
     encodings = [layer["encoding"] for layer in layers(built["breakdown"].to_dict())]
     assert any("strokeDash" in encoding for encoding in encodings)
     assert any("shape" in encoding for encoding in encodings)
@@ -100,16 +102,19 @@ def test_published_counts_are_not_drawn_against_monthly_counts(demo):
     assert "22.6" in json.dumps(percentage)
 
 
-def test_public_charts_blank_small_counts(demo):
-    ret, monthly, _ = demo
-    history = indicators.series(ret, "MFH05", "month", monthly)
-    public = charts.public_history(history, "count")
+def test_public_charts_blank_small_counts(monthly_report):
+    history = monthly_report.history_of("MFH05")
+    public = disclosure.public_report(monthly_report).history_of("MFH05")
     small = history["value"].between(1, 5)
     assert small.any()
     assert public.loc[small, "value"].isna().all()
+    spec = json.dumps(charts.report_charts(disclosure.public_report(monthly_report), "MFH05", "mean",
+                                           public=True)["breakdown"].to_dict())
+    for value in history.loc[small, "value"]:
+        assert f'"value": {value}' not in spec
 
 
-def test_spc_needs_13_points_and_skips_rolling_measures(demo):
+def test_spc_needs_13_points_and_skips_rolling_measures(demo, monthly_report):
     ret, monthly, _ = demo
     rolling = catalogue_row(ret, "CLA03")
     result, reason = indicators.spc_chart_data(indicators.series(ret, "CLA03", "month", monthly), rolling)
@@ -117,16 +122,43 @@ def test_spc_needs_13_points_and_skips_rolling_measures(demo):
     short = indicators.series(ret, "CSC03", "month", monthly).head(12)
     result, reason = indicators.spc_chart_data(short[short["breakdown"] == ""], catalogue_row(ret, "CSC03"))
     assert result is None and "Not enough points for SPC" in reason
-    built = charts.indicator_charts(catalogue_row(ret, "CSC03"), indicators.series(ret, "CSC03", "month", monthly),
-                                    indicators.series(ret, "CSC03", "month", monthly))
+    built = charts.report_charts(monthly_report, "CSC03", "mean")
     colours = json.dumps(built["spc"].to_dict())
     assert "#A6A6A6" in colours or "#00B0F0" in colours or "#E46C0A" in colours
 
 
-def test_seasonal_chart_has_a_line_per_financial_year_april_to_march(demo):
-    ret, monthly, _ = demo
-    built = charts.indicator_charts(catalogue_row(ret, "MFH01"), indicators.series(ret, "MFH01", "month", monthly),
-                                    indicators.series(ret, "MFH01", "month", monthly))
+def test_seasonal_chart_has_a_line_per_financial_year_april_to_march(monthly_report):
+    built = charts.report_charts(monthly_report, "MFH01", "mean")
     spec = built["seasonal"].to_dict()
     assert spec["encoding"]["x"]["sort"] == charts.MONTH_ORDER
     assert spec["encoding"]["color"]["scale"]["domain"] == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
+
+
+def test_published_years_before_the_councils_own_months_are_not_drawn(demo):
+    ret, monthly, _ = demo
+    points = pd.DataFrame({"period": ["2013-14", "2023-24"], "series": ["England", "England"],
+                           "period_end": [pd.Timestamp(2014, 3, 31), pd.Timestamp(2024, 3, 31)],
+                           "value": [23.4, 21.1], "source": ["DfE", "DfE"]})
+    spec = json.dumps(charts.indicator_trend(catalogue_row(ret, "CSC03"),
+                                             indicators.series(ret, "CSC03", "month", monthly), points).to_dict())
+    # the demo starts in April 2022: 2023-24's figure is drawn, 2013-14's stays in the comparison table
+    assert "21.1" in spec and "23.4" not in spec
+
+
+def test_axis_labels_are_distinct_periods_including_the_latest():
+    starts = pd.Series(pd.to_datetime(["2026-08-01", "2026-09-01", "2026-10-01"]))
+    axis = charts.time_axis(starts).to_dict()
+    assert [(value["year"], value["month"]) for value in axis["values"]] == [(2026, 8), (2026, 9), (2026, 10)]
+    long = pd.Series(pd.date_range("2022-04-01", "2026-10-01", freq="MS"))  # 55 months
+    values = charts.time_axis(long).to_dict()["values"]
+    assert len(values) <= 6 and (values[-1]["year"], values[-1]["month"]) == (2026, 10)
+    assert len({(value["year"], value["month"]) for value in values}) == len(values)
+    quarters = charts.time_axis(pd.Series(pd.to_datetime(["2026-04-01", "2026-07-01"])), "quarter").to_dict()
+    assert "Q" in quarters["labelExpr"] and "format" not in quarters
+
+
+def test_charts_of_a_past_period_stop_at_that_period(demo):
+    past = indicators.report(demo[0], "month", "2025-04")
+    spec = charts.report_charts(past, "CSC03", "mean")["trend"].to_dict()
+    starts = {row["period_start"][:7] for rows in spec["datasets"].values() for row in rows if "period_start" in row}
+    assert max(starts) == "2025-04" and min(starts) == "2022-04"

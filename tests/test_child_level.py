@@ -10,10 +10,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import python_calamine
 
+from data_loaders.annex_a import header_key
 from data_loaders.child_level import (CHILD_LEVEL_CATALOGUE, DURATION_BANDS, duration_band, load_child_level,
                                       parse_when)
 from data_loaders.model import INDICATOR_COLUMNS, VALUE_COLUMNS, ReturnError
+from shared_data import ANNEX_A, require
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ssda903_fake"
 needs_shared = pytest.mark.usefixtures("needs_ssda903")
@@ -55,6 +58,16 @@ def test_catalogue_has_every_id_with_the_agreed_unit_polarity_and_aggregation():
         "CL01": ("percent", "higher_is_better", "last"), "CL02": ("percent", "higher_is_better", "last"),
         "CL03": ("percent", "higher_is_better", "last"), "CL04": ("percent", "lower_is_better", "last"),
         "CL05": ("percent", "lower_is_better", "last"),
+        # Ofsted Annex A (tests/test_annex_a.py checks their dashboards and rules)
+        "AA01": ("count", "neutral", "sum"), "AA02": ("count", "neutral", "sum"), "AA03": ("count", "neutral", "sum"),
+        "AA04": ("count", "neutral", "sum"), "AA05": ("percent", "lower_is_better", "sum"),
+        "AA06": ("percent", "neutral", "sum"), "AA07": ("percent", "higher_is_better", "sum"),
+        "AA08": ("count", "neutral", "sum"), "AA09": ("percent", "higher_is_better", "sum"),
+        "AA10": ("count", "neutral", "sum"), "AA11": ("percent", "lower_is_better", "sum"),
+        "AA12": ("count", "neutral", "last"), "AA13": ("percent", "lower_is_better", "last"),
+        "AA14": ("count", "neutral", "last"), "AA15": ("percent", "lower_is_better", "last"),
+        "AA16": ("percent", "higher_is_better", "last"), "AA17": ("percent", "higher_is_better", "last"),
+        "AA18": ("percent", "higher_is_better", "last"),
     }
     catalogue = CHILD_LEVEL_CATALOGUE.set_index("indicator_id")
     assert list(CHILD_LEVEL_CATALOGUE.columns) == list(INDICATOR_COLUMNS)
@@ -197,7 +210,11 @@ def test_file_like_source_and_unknown_kind():
                               "missing_log")
     assert figure(result, "MFH05", "2025-04", "1 to 7 days") == 1    # dates only: midnight to midnight = 24h
     with pytest.raises(ValueError, match="kind must be one of"):
-        load_child_level(b"", "annex_a")
+        load_child_level(b"", "annex_b")
+    with pytest.raises(ValueError, match="period does not apply to Annex A"):
+        load_child_level(b"", "annex_a", period="2025-26")
+    with pytest.raises(ValueError, match="as_at applies to Annex A only"):
+        load_child_level(b"", "missing_log", as_at="2025-06-30")
 
 
 @pytest.mark.parametrize("data, kind, period", [(LOG_HEADER.encode(), "missing_log", None),
@@ -484,6 +501,65 @@ def test_no_child_reference_or_date_of_birth_in_any_output_or_problem():
             load_child_level(data, kind, period=period)
         text = str(error.value) + "\n".join(str(p) for p in error.value.problems)
         assert not {i for i in identifiers_in(data) if i in text}
+
+
+# --- Annex A: no child reference, date of birth or worker name anywhere ---------------------------------
+
+ANNEX_A_PRIVATE_HEADERS = ("child unique id", "date of birth", "allocated worker", "allocated personal advisor",
+                           "individual adopter identifier")
+
+
+def annex_a_identifiers(data: bytes) -> set[str]:
+    """Every child reference, date of birth (as written, yyyy-mm-dd and dd/mm/yyyy) and worker name
+    (with its non-breaking space and with a plain one) in an Annex A workbook."""
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    found = set()
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python()
+        columns = [i for i, cell in enumerate(rows[0]) if header_key(cell) in ANNEX_A_PRIVATE_HEADERS]
+        for cells in rows[1:]:
+            for index in columns:
+                cell = cells[index] if index < len(cells) else ""
+                if isinstance(cell, (dt.date, dt.datetime)):
+                    found |= {cell.strftime("%Y-%m-%d"), cell.strftime("%d/%m/%Y")}
+                elif isinstance(cell, float):
+                    found.add(str(int(cell)) if cell.is_integer() else str(cell))
+                elif str(cell).strip() and str(cell).strip() != "#N/A":
+                    found |= {str(cell), str(cell).replace("\xa0", " ")}
+    return found - {""}
+
+
+def annex_a_workbooks() -> list[tuple[str, bytes]]:
+    """The shared Annex A sample and the demo authority's October export."""
+    return [("shared sample", require(ANNEX_A / "Annex_A_sample.xlsx").read_bytes()),
+            ("demo October export", (Path(__file__).resolve().parents[1] / "data" /
+                                     "demo_annex_a_2026-10.xlsx").read_bytes())]
+
+
+@pytest.mark.usefixtures("needs_annex_a")
+def test_no_child_reference_date_of_birth_or_worker_name_from_annex_a():
+    for label, data in annex_a_workbooks():
+        identifiers = annex_a_identifiers(data)
+        assert len(identifiers) > 20, label
+        result = load_child_level(data, "annex_a", months=12)
+        cells = every_cell_text(result) + list(result.notes)
+        leaks = {i for i in identifiers for cell in cells if i in cell}
+        assert not leaks, f"{label}: {sorted(leaks)[:5]}"
+    # the same workbook with a child reference typed into a date and a worker name into a count is refused,
+    # and the problems name the cells without repeating them
+    book = openpyxl.load_workbook(io.BytesIO(annex_a_workbooks()[0][1]))
+    child, worker = book["List 3"]["A2"].value, book["List 3"]["K2"].value
+    book["List 3"]["F2"] = str(child)
+    book["List 7"]["O3"] = worker
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ReturnError) as error:
+        load_child_level(buffer.getvalue(), "annex_a")
+    assert {(p.sheet, p.row, p.column) for p in error.value.problems} == {
+        ("List 3", 2, "Date of Referral"), ("List 7", 3, "Number of Previous Child Protection Plans")}
+    text = str(error.value) + "\n".join(str(problem) for problem in error.value.problems)
+    assert not {i for i in annex_a_identifiers(buffer.getvalue()) if i in text}
+    assert str(int(child)) not in text and worker.split("\xa0")[0] not in text
 
 
 def test_a_workbook_whose_first_sheet_is_hidden_is_refused_not_read_from_the_hidden_sheet():

@@ -7,19 +7,24 @@ import pandas as pd
 import pytest
 
 from data_loaders import ReturnError
-from data_loaders.ees import (BLANK, load_comparators_map, load_ees, load_statistical_neighbours,
-                              parse_filters, statistical_neighbour_table)
+from data_loaders.ees import (BLANK, REFERENCES, REGIONS, load_authority_regions, load_comparators_map, load_ees,
+                              load_statistical_neighbours, parse_filters, statistical_neighbour_table)
+from shared_data import DFE
 
 REPO = Path(__file__).resolve().parents[1]
-DFE = REPO.parent / "shared" / "data" / "dfe"
 FIXTURES = Path(__file__).parent / "fixtures"
 C1 = DFE / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025__extract.csv"
 CLA = DFE / "cla_number_and_rate_per_10k_children__extract.csv"
 CSWW = DFE / "csww_indicators_2017_to_2025__extract.csv"
 LEAVERS = DFE / "la_care_leavers_activity__extract.csv"
 MISSING = DFE / "la_children_who_were_missing_or_away_from_placement_without_authorisation__extract.csv"
+D3 = DFE / "d3_cpps_subsequent_plan_2013_to_2025__extract.csv"
+D5 = DFE / "d5_cpps_at31march_by_duration_2013_to_2025__extract.csv"
+PLACEMENTS = DFE / "la_cla_placement_stability__extract.csv"
+ACCOMMODATION = DFE / "la_care_leavers_accommodation_suitability__extract.csv"
+SOCIAL_WORKERS = DFE / "la_cla_swcount__extract.csv"
 SN_MODEL = DFE / "sn_model_2025_wide.csv"
-EES_FILES = (C1, CLA, CSWW, LEAVERS, MISSING)
+EES_FILES = (C1, CLA, CSWW, LEAVERS, MISSING, D3, D5, PLACEMENTS, ACCOMMODATION, SOCIAL_WORKERS)
 
 pytestmark = pytest.mark.usefixtures("needs_dfe")
 
@@ -75,6 +80,11 @@ def test_every_figure_of_a_wide_row_is_one_tidy_row():
     (CSWW, [], 22),
     (LEAVERS, ["care_leaver_age", "breakdown"], 2),
     (MISSING, ["cla_group"], 13),
+    (D3, ["category"], 3),  # cpp_start, cpp_subsequent, cpp_subsequent_percent
+    (D5, ["category"], 11),  # cpp_at31 and five lengths of plan, each a count and a percent
+    (PLACEMENTS, ["cla_group", "placement_stability"], 2),  # children_count, children_percent
+    (ACCOMMODATION, ["care_leaver_age", "breakdown"], 2),  # care_leaver_count, care_leaver_percent
+    (SOCIAL_WORKERS, ["cla_group", "sw_stability"], 2),  # number, percentage: two columns, so not long
 ])
 def test_values_and_filters_are_told_apart_from_the_cells(path, filters, measures):
     tidy = load_ees(path)
@@ -94,6 +104,28 @@ def test_care_leaver_figure_by_age_and_activity():
                     & (raw["care_leaver_age"] == "19 to 21 years")
                     & (raw["breakdown"] == "Total in education, employment or training")]
     assert row["value"] == float(published["care_leaver_percent"].item())
+
+
+@pytest.mark.parametrize("path, la_code, period, measure, filters, published", [
+    # d3 line 16, 2025 Wokingham: CPP_start 204, CPP_subsequent 42, CPP_subsequent_percent 20.6
+    (D3, "872", "2024-25", "cpp_subsequent_percent", {}, 20.6),
+    # d5 line 2, 2025 England: plans at 31 March 49,420, of which 2 years or more 1,130 = 2.3%
+    (D5, "", "2024-25", "2_years_or_more_percent", {}, 2.3),
+    # placement stability line 67, 2025 Wokingham: 7 children with 3 or more placements during the year, 5%
+    (PLACEMENTS, "872", "2024-25", "children_percent",
+     {"cla_group": "CLA on 31 March", "placement_stability": "With 3 or more placements during the year"}, 5.0),
+    # accommodation line 2, 2025 England: 17 to 18 years, suitable 13,380, 91%
+    (ACCOMMODATION, "", "2024-25", "care_leaver_percent",
+     {"care_leaver_age": "17 to 18 years", "breakdown": "Accommodation considered suitable"}, 91.0),
+    # social workers line 23, 2024 Wokingham: 14 of 137 children had 3 or more social workers, 10%
+    (SOCIAL_WORKERS, "872", "2023-24", "percentage", {"sw_stability": "3 or more social workers during the year"},
+     10.0),
+])
+def test_the_new_extracts_give_their_published_figures(path, la_code, period, measure, filters, published):
+    tidy = load_ees(path)
+    if not la_code:
+        tidy = tidy[tidy["geographic_level"] == "National"]
+    assert figure(tidy, la_code, period, measure, **filters)["value"] == published
 
 
 def test_dataset_is_the_file_stem_without_extract_or_the_argument():
@@ -351,6 +383,31 @@ def test_neighbour_table_for_a_fictional_authority_is_empty():
     assert statistical_neighbour_table(SN_MODEL, "999").empty
 
 
+def test_every_authority_has_its_region_as_ees_names_it():
+    regions = load_authority_regions(SN_MODEL)
+    assert len(regions) == 153 and {code for code, _ in regions.values()} <= set(REGIONS)
+    # sn_model lines 151, 3, 145, 52, 84, 47: the model says London; EES splits it (ONS statistical definition,
+    # as DfE's dashboard does: Haringey and Newham are Inner London, Greenwich Outer)
+    assert regions["872"] == ("E12000008", "South East")
+    assert regions["302"] == ("E13000002", "Outer London")  # Barnet
+    assert regions["213"] == ("E13000001", "Inner London")  # Westminster
+    assert (regions["309"], regions["316"], regions["203"]) == (
+        ("E13000001", "Inner London"), ("E13000001", "Inner London"), ("E13000002", "Outer London"))
+    assert sum(name == "Inner London" for _, name in regions.values()) == 14
+    assert sum(name == "Outer London" for _, name in regions.values()) == 19
+    # the published rows agree: Bromley (305) and Richmond (318) are Outer London in every extract
+    tidy = load_ees(C1)
+    assert set(tidy.loc[tidy["la_code"].isin(["305", "318"]), "region_code"]) == {regions["305"][0]}
+
+
+def test_a_region_the_model_does_not_know_is_located():
+    text = SN_MODEL.read_text(encoding="utf-8-sig").replace("872,Wokingham,6,South East,", "872,Wokingham,6,Wessex,")
+    with pytest.raises(ReturnError) as caught:
+        load_authority_regions(text.encode())
+    assert [(p.row, p.column) for p in caught.value.problems] == [(151, "region_name")]
+    assert caught.value.problems[0].message.startswith("'Wessex' is not an English region")
+
+
 def test_bad_neighbour_code_is_located():
     text = SN_MODEL.read_text(encoding="utf-8-sig").replace("872,Wokingham,6,South East,868,",
                                                             "872,Wokingham,6,South East,86,")
@@ -364,9 +421,20 @@ def test_bad_neighbour_code_is_located():
 def test_bundled_comparators_map_is_valid():
     mapping = load_comparators_map(REPO / "data" / "comparators_map.csv")
     assert mapping.columns.tolist() == ["indicator_id", "breakdown", "dataset", "measure", "filters",
-                                        "polarity_override", "source_label", "note"]
-    assert set(mapping["indicator_id"]) == {"CSC01", "CSC03", "CSC06", "CLA01", "CLA02", "CL02", "CL04",
-                                            "MFH01", "MFH02", "MFH04", "WF01", "WF02", "WF03", "WF04"}
+                                        "polarity_override", "reference", "source_label", "note"]
+    assert set(mapping["indicator_id"]) == {"CSC01", "CSC03", "CSC06", "CP04", "CP06", "CLA01", "CLA02", "CLA03",
+                                            "CLA04", "CLA07", "CL02", "CL03", "CL04", "MFH01", "MFH02", "MFH04",
+                                            "WF01", "WF02", "WF03", "WF04",
+                                            "AA05", "AA06", "AA11", "AA13", "AA15", "AA17", "AA18"}
+    references = mapping.groupby("reference")["indicator_id"].unique().map(set).to_dict()
+    assert references == {"year to 31 March": {"CSC01", "CSC03", "CSC06", "CP04", "CLA03", "CLA04", "CL02", "CL03",
+                                                "CL04", "MFH01", "MFH02", "MFH04", "AA05", "AA06", "AA11", "AA15",
+                                                "AA17", "AA18"},
+                          "at 31 March": {"CP06", "CLA01", "CLA02", "CLA07", "AA13"},
+                          "at 30 September": {"WF01", "WF03", "WF04"}, "year to 30 September": {"WF02"}}
+    assert not mapping["note"].str.contains("here is DfE reporting year").any()
+    cla03 = mapping.set_index("indicator_id").loc["CLA03"]
+    assert "3 or more social workers" in cla03["note"] and "more than one" in cla03["note"]
     cl02 = mapping[mapping["indicator_id"] == "CL02"].set_index("breakdown")["filters"]
     assert cl02[""] == cl02["19-21"] == {  # the total is DfE's headline 19 to 21 measure
         "care_leaver_age": "19 to 21 years", "breakdown": "Total in education, employment or training"}
@@ -386,7 +454,24 @@ def test_comparators_map_problems_are_reported_together():
 def test_comparators_map_with_an_unknown_column():
     with pytest.raises(ReturnError) as caught:
         load_comparators_map(b"indicator_id,breakdown,dataset,measure,filters,polarity_override,source_label,notes\n")
-    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "notes"), (1, "note")]
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "notes"), (1, "reference"), (1, "note")]
+
+
+def test_every_mapped_measure_says_what_date_it_is_for():
+    lines = (REPO / "data" / "comparators_map.csv").read_text(encoding="utf-8").split("\n")
+    assert lines[1].startswith("CSC03,,,rereferral_percent,,,year to 31 March,")
+    lines[1] = lines[1].replace(",year to 31 March,", ",,", 1)
+    lines[2] = lines[2].replace(",year to 31 March,", ",year to 30 June,", 1)
+    lines[3] = lines[3].replace("{period}", "{period} {quarter}", 1)
+    with pytest.raises(ReturnError) as caught:
+        load_comparators_map("\n".join(lines).encode())
+    found = [(p.row, p.column, p.message) for p in caught.value.problems]
+    assert [(row, column) for row, column, _ in found] == [(2, "reference"), (3, "reference"), (4, "source_label")]
+    assert found[0][2].startswith(
+        "'' is not one of year to 31 March, at 31 March, year to 30 September, at 30 September")
+    assert found[1][2].startswith("'year to 30 June' is not one of")
+    assert "{period}" in found[2][2] and "{year}" in found[2][2]
+    assert set(REFERENCES) == {"year to 31 March", "at 31 March", "year to 30 September", "at 30 September"}
 
 
 def test_parse_filters():

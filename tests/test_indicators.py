@@ -286,11 +286,15 @@ def test_quarterly_summary_of_a_partial_quarter():
     assert (s["numerator"], s["denominator"]) == (59, 90)
     assert s["value"] == pytest.approx(65.555556, abs=1e-6)
     assert s["rag"] == "green"
-    # Q2 held September only: 1 / 10 = 10.0%; Q3 2024-25 held October 2024 only: 5 / 10 = 50.0%
-    assert (s["previous_value"], s["direction"], s["last_year_value"]) == (10.0, "improving", 50.0)
+    # October and November are compared like for like with July and August (S has neither) and with
+    # October and November 2024 (S has October only): no comparison, and the labels say what was sought.
+    assert (s["previous_period"], s["last_year_period"]) == ("July to August 2025", "October to November 2024")
+    assert math.isnan(s["previous_value"]) and math.isnan(s["last_year_value"])
+    assert (s["direction"], s["last_year_direction"], s["worsening_run"]) == ("", "", 0)
     c = summary.loc["C"]
-    # 4 + 4 = 8, against Q2's 3: more is worse when lower is better; 8 <= 10 is green
-    assert (c["value"], c["previous_value"], c["direction"], c["rag"]) == (8, 3, "worsening", "green")
+    # 4 + 4 = 8 <= 10 is green; C has September only, not July and August, so nothing to compare
+    assert (c["value"], c["rag"], c["direction"]) == (8, "green", "")
+    assert math.isnan(c["previous_value"])
     q = summary.loc["Q"]  # reported by quarter, nothing for Q3 yet
     assert (q["period"], q["rag"], q["direction"]) == ("2025-26 Q3", "no data", "")
     assert math.isnan(q["value"])
@@ -301,14 +305,105 @@ def test_yearly_summary():
     s = summary.loc["S"]
     # (1 + 9 + 50) / (10 + 10 + 80) = 60 / 100 = 60.0%: exactly at target -> green
     assert (s["value"], s["rag"], s["complete"]) == (60.0, "green", False)
-    assert s["period_display"] == "2025-26 to November 2025"
-    # 2024-25 held October 2024 only: 5 / 10 = 50.0% -> improving; last year is the previous year here
-    assert (s["previous_value"], s["direction"], s["last_year_value"]) == (50.0, "improving", 50.0)
+    # S starts in September: the year so far is September to November, and says so
+    assert s["period_display"] == "2025-26 (September to November 2025 only)"
+    # the same months of 2024-25: S has October 2024 only, so no like-for-like figure
+    assert (s["previous_period"], s["direction"]) == ("September to November 2024", "")
+    assert math.isnan(s["previous_value"])
     c = summary.loc["C"]
     assert (c["value"], c["rag"]) == (11, "amber")  # 3 + 4 + 4 = 11: over 10 but within 10 + 2
     q = summary.loc["Q"]
     # (6 + 7) / (10 + 10) = 65.0%; Q has no target
     assert (q["value"], q["rag"], q["period_display"]) == (65.0, "no target", "2025-26 to September 2025")
+    assert q["previous_period"] == "Q1 to Q2 2024-25"  # its own periods, a year earlier
+
+
+# The committee's example: Early Help requests by month (a count; the polarity is set per test).
+REQUESTS = {"2025-10": 300, "2025-11": 275, "2025-12": 222,  # Q3 2025-26: 797; October and November: 575
+            "2026-07": 260, "2026-08": 240, "2026-09": 248,  # Q2 2026-27: 748; July and August: 500
+            "2026-10": 320, "2026-11": 295}                  # Q3 2026-27 so far: 615
+
+
+def requests_return(polarity: str) -> PerformanceReturn:
+    """The requests above as one count indicator."""
+    return make_return([catalogue_row("R", "count", polarity, "sum")],
+                       [("R", month, None, None, count) for month, count in REQUESTS.items()])
+
+
+def test_a_partial_quarter_is_compared_with_the_same_months_of_the_earlier_quarters():
+    row = indicators.summarise(requests_return("higher_is_better"), "quarter", "2026-27 Q3").iloc[0]
+    assert (row["value"], row["complete"], row["period_display"]) == (615, False, "Q3 2026-27 to November 2026")
+    # not all of Q2 (748) nor all of Q3 2025-26 (797): their first two months
+    assert (row["previous_value"], row["previous_period"]) == (500, "July to August 2026")
+    assert (row["last_year_value"], row["last_year_period"]) == (575, "October to November 2025")
+    # 615 is more than both: requests rose (a whole-quarter comparison would have said they fell)
+    assert (row["direction"], row["movement"]) == ("improving", "up")
+    assert (row["last_year_direction"], row["last_year_movement"]) == ("improving", "up")
+    complete = indicators.summarise(requests_return("higher_is_better"), "quarter", "2026-27 Q2").iloc[0]
+    # a complete quarter compares with the whole of the one before: Q1 2026-27 has no months, so nothing
+    assert (complete["value"], complete["complete"], complete["previous_period"]) == (748, True, "Q1 2026-27")
+    assert math.isnan(complete["previous_value"]) and complete["direction"] == ""
+    assert complete["last_year_period"] == "Q2 2025-26" and \
+        math.isnan(complete["last_year_value"])
+
+
+def test_attention_follows_the_like_for_like_comparison():
+    # lower is better: 615 against 500 is worse, though against all of Q2 (748) it would look better
+    row = indicators.summarise(requests_return("lower_is_better"), "quarter", "2026-27 Q3").iloc[0]
+    assert (row["direction"], row["worsening_run"]) == ("worsening", 1)  # Q2 itself has no Q1 to compare
+    assert indicators.attention_reasons(row) == []
+
+
+def test_a_partial_percentage_adds_the_same_months_numerators_and_denominators():
+    ret = make_return([catalogue_row("P", "percent", "higher_is_better", "sum", 50, 5)],
+                      [("P", "2026-04", 10, 20, 50.0), ("P", "2026-05", 30, 40, 75.0), ("P", "2026-06", 1, 40, 2.5),
+                       ("P", "2026-07", 9, 10, 90.0)])
+    row = indicators.summarise(ret, "quarter", "2026-27 Q2").iloc[0]
+    # July alone, 9 / 10 = 90.0%, against April alone (10 / 20 = 50.0%), not all of Q1 (41 / 100 = 41.0%)
+    assert (row["value"], row["previous_value"], row["previous_period"]) == (90.0, 50.0, "April 2026")
+    assert (row["previous_numerator"], row["previous_denominator"]) == (10, 20)
+
+
+def test_a_partial_sum_numerator_takes_the_latest_denominator_of_the_same_months():
+    ret = make_return([catalogue_row("N", "rate_per_10k", "neutral", "sum_numerator")],
+                      [("N", "2026-04", 10, 40000, 2.5), ("N", "2026-05", 20, 40000, 5.0),
+                       ("N", "2026-06", 30, 41000, 30 / 4.1), ("N", "2026-07", 12, 42000, 12 / 4.2),
+                       ("N", "2026-08", 14, 42000, 14 / 4.2)])
+    row = indicators.summarise(ret, "quarter", "2026-27 Q2").iloc[0]
+    # July and August: (12 + 14) / 42,000 x 10,000 = 6.19...; April and May: (10 + 20) / 40,000 x 10,000 = 7.5
+    assert row["value"] == pytest.approx(26 / 42000 * 10000)
+    assert (row["previous_value"], row["previous_period"]) == (pytest.approx(7.5), "April to May 2026")
+    assert (row["previous_numerator"], row["previous_denominator"]) == (30, 40000)
+
+
+def test_a_partial_snapshot_compares_period_end_snapshots():
+    ret = make_return([catalogue_row("L", "count", "neutral", "last")],
+                      [("L", "2026-09", None, None, 400), ("L", "2026-10", None, None, 410),
+                       ("L", "2025-12", None, None, 380)])
+    row = indicators.summarise(ret, "quarter", "2026-27 Q3").iloc[0]
+    # the latest snapshot (October) against Q2's end (September) and Q3 2025-26's end (December)
+    assert (row["value"], row["previous_value"], row["previous_period"]) == (410, 400, "Q2 2026-27")
+    assert (row["last_year_value"], row["last_year_period"]) == (380, "Q3 2025-26")
+
+
+def test_a_year_in_progress_is_compared_with_the_same_months_a_year_earlier():
+    ret = make_return([catalogue_row("R", "count", "neutral", "sum")],
+                      [("R", "2025-04", None, None, 10), ("R", "2025-05", None, None, 20),
+                       ("R", "2025-06", None, None, 40), ("R", "2026-04", None, None, 11),
+                       ("R", "2026-05", None, None, 22)])
+    row = indicators.summarise(ret, "year", "2026-27").iloc[0]
+    assert (row["value"], row["period_display"]) == (33, "2026-27 to May 2026")
+    assert (row["previous_value"], row["previous_period"]) == (30, "April to May 2025")
+    assert (row["last_year_value"], row["last_year_period"]) == (30, "April to May 2025")
+
+
+def test_a_quarter_whose_first_month_is_missing_names_the_months_it_has():
+    ret = make_return([catalogue_row("R", "count", "neutral", "sum")],
+                      [("R", "2026-05", None, None, 5), ("R", "2026-06", None, None, 6)])
+    row = indicators.summarise(ret, "quarter", "2026-27 Q1").iloc[0]
+    assert (row["value"], row["complete"]) == (11, False)
+    assert row["period_display"] == "Q1 2026-27 (May to June 2026 only)"
+    assert row["previous_period"] == "February to March 2026"
 
 
 def test_summary_for_a_chosen_period_as_text_or_period():
@@ -361,9 +456,7 @@ def test_worsening_run_counts_consecutive_worse_periods_and_a_gap_ends_it():
 
 
 def test_needs_attention_lists_reasons_red_first():
-    summary = indicators.summarise(WORSENING, "month")
-    statuses = indicators.spc_statuses(WORSENING, indicators.period_values(WORSENING, "month"))
-    attention = indicators.needs_attention(summary, statuses)
+    attention = indicators.needs_attention(indicators.summarise(WORSENING, "month"))
     # Both are red (55 and 60 < 80); G's dashboard 1 comes before W's dashboard 3.
     assert attention["indicator_id"].tolist() == ["G", "W"]
     assert attention.set_index("indicator_id")["reasons"].to_dict() == {
@@ -372,11 +465,11 @@ def test_needs_attention_lists_reasons_red_first():
 
 
 def test_attention_reasons_include_spc_warnings():
-    row = pd.Series({"rag": "green", "worsening_run": 2, "variation": "concern_low",
-                     "assurance": "consistent_fail"})
+    row = pd.Series({"rag": "green", "worsening_run": 2, "spc_variation": "concern_low",
+                     "spc_assurance": "consistent_fail"})
     assert indicators.attention_reasons(row) == ["Worse for 2 periods in a row", "SPC: special cause of concern",
                                                  "SPC: will consistently miss target"]
-    calm = pd.Series({"rag": "amber", "worsening_run": 1, "variation": "improvement_high", "assurance": None})
+    calm = pd.Series({"rag": "amber", "worsening_run": 1, "spc_variation": "improvement_high", "spc_assurance": None})
     assert indicators.attention_reasons(calm) == []
 
 
@@ -413,36 +506,74 @@ COMMENTARY = pd.DataFrame([
     ("2025-08", "Q2 narrative", "Q2 2025-26"),
     ("2025-09", "Q2 narrative", "Q2 2025-26"),
     ("2025-06", "Q1 narrative", "Q1 2025-26"),
-    ("2025-10", "Q2 narrative", "Q2 2025-26"),  # an earlier period's shows until newer is written
-    ("2025-26 Q3", "Q2 narrative", "Q2 2025-26"),
+    ("2025-26", "Q2 narrative", "Q2 2025-26"),  # the year overlaps both quarters: the later one
 ])
-def test_commentary_for_exact_containing_or_earlier_period(viewed, text, written_for):
-    entry = indicators.commentary_for(COMMENTARY, parse_period(viewed), indicator_id="A")
+def test_current_commentary_is_for_the_period_or_one_sharing_its_months(viewed, text, written_for):
+    entry = indicators.current_commentary(COMMENTARY, parse_period(viewed), indicator_id="A")
     assert (entry["text"], entry["period_display"]) == (text, written_for)
 
 
-def test_commentary_for_never_shows_a_later_period():
-    assert indicators.commentary_for(COMMENTARY, parse_period("2025-03"), indicator_id="A") is None
-    assert indicators.commentary_for(COMMENTARY, parse_period("2025-07"), dashboard=FRONT_DOOR) is None
-    assert indicators.commentary_for(COMMENTARY, parse_period("2025-26 Q1"), dashboard=FRONT_DOOR) is None
-    assert indicators.commentary_for(COMMENTARY, parse_period("2025-08"), indicator_id="B") is None
+@pytest.mark.parametrize("viewed", ["2025-10", "2025-26 Q3", "2025-03"])
+def test_commentary_for_an_earlier_period_is_never_current(viewed):
+    # Q2's narrative is not about October or Q3; nothing was written for March 2025 or before
+    assert indicators.current_commentary(COMMENTARY, parse_period(viewed), indicator_id="A") is None
 
 
-def test_commentary_for_a_dashboard():
-    entry = indicators.commentary_for(COMMENTARY, parse_period("2025-26 Q2"), dashboard=FRONT_DOOR)
-    assert (entry["text"], entry["period_display"]) == ("August overview", "August 2025")  # ended before Q2 did
+def test_earlier_commentary_is_the_latest_written_before_the_period():
+    entry = indicators.earlier_commentary(COMMENTARY, parse_period("2025-11"), indicator_id="A")
+    assert (entry["text"], entry["period_display"]) == ("Q2 narrative", "Q2 2025-26")
+    assert indicators.earlier_commentary(COMMENTARY, parse_period("2025-26 Q1"), indicator_id="A") is None
+    columns = indicators.commentary_columns(COMMENTARY, parse_period("2025-26 Q3"), indicator_id="A")
+    assert columns == {"commentary": "", "commentary_author": "", "commentary_period": "", "explained": False,
+                       "earlier_commentary": "Q2 narrative", "earlier_commentary_author": "",
+                       "earlier_commentary_period": "Q2 2025-26"}
 
 
-def test_commentary_for_prefers_the_narrowest_period_including_the_month():
+def test_commentary_never_shows_a_later_period():
+    assert indicators.current_commentary(COMMENTARY, parse_period("2025-03"), indicator_id="A") is None
+    assert indicators.current_commentary(COMMENTARY, parse_period("2025-07"), dashboard=FRONT_DOOR) is None
+    assert indicators.current_commentary(COMMENTARY, parse_period("2025-26 Q1"), dashboard=FRONT_DOOR) is None
+    assert indicators.current_commentary(COMMENTARY, parse_period("2025-08"), indicator_id="B") is None
+    assert indicators.earlier_commentary(COMMENTARY, parse_period("2025-07"), dashboard=FRONT_DOOR) is None
+
+
+def test_commentary_for_a_month_is_current_for_its_quarter():
+    entry = indicators.current_commentary(COMMENTARY, parse_period("2025-26 Q2"), dashboard=FRONT_DOOR)
+    assert (entry["text"], entry["period_display"]) == ("August overview", "August 2025")
+
+
+def test_current_commentary_prefers_the_narrowest_period_sharing_the_months():
     commentary = pd.concat([COMMENTARY, pd.DataFrame([
-        {"indicator_id": "A", "dashboard": "", "period": "2025-26", "text": "Year narrative", "author": ""}])],
+        {"indicator_id": "A", "dashboard": "", "period": "2025-26", "text": "Year narrative", "author": ""},
+        {"indicator_id": "A", "dashboard": "", "period": "2025-11", "text": "November note", "author": ""}])],
         ignore_index=True)
     # April 2025 is in Q1 and in 2025-26: the quarter is the closer fit.
-    assert indicators.commentary_for(commentary, parse_period("2025-04"), indicator_id="A")["text"] == "Q1 narrative"
-    assert indicators.commentary_for(commentary, parse_period("2025-08"), indicator_id="A")["text"] == "Q2 narrative"
-    # November 2025 is in no commented quarter, but in the year.
-    assert indicators.commentary_for(commentary, parse_period("2025-11"), indicator_id="A")["text"] == \
+    assert indicators.current_commentary(commentary, parse_period("2025-04"), indicator_id="A")["text"] == \
+        "Q1 narrative"
+    assert indicators.current_commentary(commentary, parse_period("2025-08"), indicator_id="A")["text"] == \
+        "Q2 narrative"
+    # December 2025 is in no commented quarter or month, but in the year.
+    assert indicators.current_commentary(commentary, parse_period("2025-12"), indicator_id="A")["text"] == \
         "Year narrative"
+    # Q3 contains the November note: narrower than the year
+    assert indicators.current_commentary(commentary, parse_period("2025-26 Q3"), indicator_id="A")["text"] == \
+        "November note"
+    # the year itself: its own narrative
+    assert indicators.current_commentary(commentary, parse_period("2025-26"), indicator_id="A")["text"] == \
+        "Year narrative"
+
+
+def test_summary_carries_current_commentary_and_only_current_commentary_explains():
+    ret = make_return([catalogue_row("A", "percent", "higher_is_better", "sum", 90, 1)],
+                      [("A", "2025-09", 5, 10, 50.0), ("A", "2025-10", 5, 10, 50.0)],
+                      COMMENTARY.to_dict("records"))
+    september = indicators.summarise(ret, "month", "2025-09").iloc[0]
+    assert (september["rag"], september["explained"], september["commentary"]) == ("red", True, "Q2 narrative")
+    assert september["commentary_period"] == "Q2 2025-26"
+    october = indicators.summarise(ret, "month", "2025-10").iloc[0]
+    # the Q2 narrative is earlier commentary for October: it does not explain October's red figure
+    assert (october["rag"], october["explained"], october["commentary"]) == ("red", False, "")
+    assert (october["earlier_commentary"], october["earlier_commentary_period"]) == ("Q2 narrative", "Q2 2025-26")
 
 
 # --- Wilson interval and small denominators ---------------------------------------------------------------
@@ -585,7 +716,7 @@ def test_demo_quarter_matches_the_workbook_cells_added_by_hand(demo):
 
 def test_demo_default_periods_and_commentary(demo):
     assert indicators.default_period(demo, "month").label == "2026-10"
-    entry = indicators.commentary_for(demo.commentary, parse_period("2026-08"), indicator_id="EHC01")
+    entry = indicators.current_commentary(demo.commentary, parse_period("2026-08"), indicator_id="EHC01")
     assert entry["period"] == "2026-27 Q2"  # August 2026 is in Q2 2026-27
 
 

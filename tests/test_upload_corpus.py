@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import MetaData, create_engine, select
 from streamlit.testing.v1 import AppTest
 
-import exports
+from render import workbook
 from data_loaders import Problem, ReturnError, load_child_level, load_ees, load_return
 from store import Store
+from ui.text import literal
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -350,7 +351,7 @@ def test_formula_text_in_a_text_column_is_kept_as_text_and_neutralised_on_export
          "visible")])
     ret = load_return(written, "formula.xlsx")
     assert formula in set(ret.indicators["title"])
-    exported = list(csv.DictReader(io.StringIO(exports.safe_csv(ret.indicators).decode("utf-8-sig"))))
+    exported = list(csv.DictReader(io.StringIO(workbook.safe_csv(ret.indicators).decode("utf-8-sig"))))
     assert "'" + formula in {row["title"] for row in exported}
     rows = make_corpus.with_row(make_corpus.VALUES, 0, breakdown=formula)
     found = problems_text(refusal(make_corpus.csv_text(rows).encode(), demo, "formula.csv", "formula.csv"))
@@ -441,7 +442,7 @@ def shown_problems(at: AppTest) -> str:
 def test_upload_page_shows_the_problem_and_saves_nothing(name, page, saved_demo, store_path, stores):
     at = upload(page, name, (FILES / name).read_bytes())
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.error) == 1 and at.error[0].value.startswith(f"**{name}** cannot be used yet")
+    assert len(at.error) == 1 and at.error[0].value.startswith(f"**{literal(name)}** cannot be used yet")
     assert "Nothing has been saved." in at.error[0].value
     assert EXPECTED_ON_PAGE[name] in shown_problems(at)
     assert not at.success
@@ -462,6 +463,6 @@ def test_upload_page_offers_to_save_the_valid_base_file_but_checking_saves_nothi
     """The control: the same page and store accept the unbroken file, so each refusal above is the fault's."""
     at = upload(page, "base.csv", make_corpus.csv_text(make_corpus.VALUES).encode())
     assert not at.exception and not at.error
-    assert at.success[0].value.startswith("**base.csv** passed every check")
+    assert at.success[0].value.startswith(f"**{literal('base.csv')}** passed every check")
     assert "Confirm and save" in [button.label for button in at.button]
     assert_store_unchanged(store_path, saved_demo, stores)

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-import app_state
-import exports
 import revisions
 from data_loaders import (PerformanceReturn, Problem, ReturnError, load_child_level, load_ees, load_return)
 from data_loaders.files import MAX_UPLOAD_BYTES
+from render.workbook import safe_csv
+from ui.data import CurrentData, authority_code, store
 from units import counts_text, format_value
 
 MAX_MB = MAX_UPLOAD_BYTES // 1024 // 1024
@@ -70,7 +70,7 @@ def _check(data: bytes, filename: str, kind: str, period: str, token: str,
         return Checked(kind, filename, data, problems=error.problems)
 
 
-def check(data: bytes, filename: str, kind: str, period: str, current) -> Checked:
+def check(data: bytes, filename: str, kind: str, period: str, current: CurrentData) -> Checked:
     """Check an upload against the catalogue the app is showing."""
     return _check(data, filename, kind, period, current.token, current.ret.indicators)
 
@@ -105,7 +105,7 @@ def preview_table(preview: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
 
 def show_earlier_copies(checked: Checked) -> None:
     """Warn when this exact file (same SHA-256) has been saved before."""
-    versions = app_state.store().versions()
+    versions = store().versions()
     earlier = versions[versions["sha256"] == checked.sha256]
     for row in earlier.itertuples(index=False):
         st.warning(f"This exact file was already saved as version {row.id} by {row.author} on "
@@ -113,11 +113,11 @@ def show_earlier_copies(checked: Checked) -> None:
                    icon=":material/content_copy:")
 
 
-def show_preview(checked: Checked, current, mode: str) -> None:
+def show_preview(checked: Checked, current: CurrentData, mode: str) -> None:
     """What saving would change: counts by kind of change, then revisions first (past months marked ⚠)."""
     show_earlier_copies(checked)
     if checked.kind == "ees":
-        _show_ees_preview(checked.ees, app_state.authority_code(current))
+        _show_ees_preview(checked.ees, authority_code(current))
         return
     stored = None if current.is_demo else current.ret  # the store's current return, already cached
     preview = revisions.preview_changes(stored, checked.ret, mode)
@@ -156,17 +156,17 @@ def _show_ees_preview(ees: pd.DataFrame, la_code: str) -> None:
 
 def save(checked: Checked, author: str, note: str, mode: str) -> int:
     """Store the upload as a new version; child-level lists keep only their aggregates."""
-    store = app_state.store()
+    versions = store()
     if checked.kind == "ees":
-        return store.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
+        return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
                                   kind="ees", source_kind="ees", mode="partial", ret=None)
     if checked.kind in CHILD_LEVEL:
-        aggregates = exports.safe_csv(checked.ret.values.drop(columns=["period_start"]))
+        aggregates = safe_csv(checked.ret.values.drop(columns=["period_start"]))
         kept_note = (f"{note} " if note else "") + (f"Aggregates from {checked.filename} (SHA-256 {checked.sha256}); "
                                                      "the child-level list itself was not kept.")
-        return store.save_version(data=aggregates, filename=f"{Path(checked.filename).stem} (aggregates).csv",
+        return versions.save_version(data=aggregates, filename=f"{Path(checked.filename).stem} (aggregates).csv",
                                   author=author, note=kept_note, kind="return", source_kind="child_level",
                                   mode="partial", ret=checked.ret)
     source_kind = "workbook" if checked.data.startswith(b"PK") else "csv"
-    return store.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
+    return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
                               kind="return", source_kind=source_kind, mode=mode, ret=checked.ret)

@@ -12,10 +12,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-import disclosure
+import benchmarking
 import indicators
 import spc
-from periods import parse_period
+from periods import MONTHS_IN, parse_period
 from units import DISPLAY_DECIMALS, UNIT_LABELS, format_value
 
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -33,6 +33,8 @@ SPC_COLOURS = spc.POINT_COLOURS
 SPC_LABELS = {"common_cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
               "neutral": "Special cause (neutral)"}
 FONT = "Arial"
+SEASONAL_MIN_MONTHS = 13  # the same month in two years needs at least thirteen months
+SPARKLINE_PERIODS = 13
 MONTH_ORDER = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 
 
@@ -61,6 +63,36 @@ def y_domain(numbers, unit: str, floor_zero: bool = True) -> list[float]:
     return [round(low, 6), round(high, 6)]
 
 
+_FINANCIAL_YEAR_START = "(month(datum.value) >= 3 ? year(datum.value) : year(datum.value) - 1)"
+_PERIOD_LABELS = {  # Vega expressions naming a period from its first day (month() counts January as 0)
+    "quarter": (f"'Q' + (floor(((month(datum.value) + 9) % 12) / 3) + 1) + ' ' + {_FINANCIAL_YEAR_START} + '-' + "
+                f"slice(toString({_FINANCIAL_YEAR_START} + 1), 2)"),
+    "year": f"{_FINANCIAL_YEAR_START} + '-' + slice(toString({_FINANCIAL_YEAR_START} + 1), 2)",
+}
+
+
+def time_axis(starts, frequency: str = "month", most: int = 6, month_format: str = "%b %Y",
+              **style) -> alt.Axis:
+    """A time axis whose labels are distinct periods, at most `most` of them, always including the latest.
+
+    Vega's automatic ticks fall between months on a short series (Aug, Aug, Aug, Sep...), so the
+    ticks are the periods' own first days, every n-th counting back from the latest; quarters
+    and financial years are named as such ("Q2 2026-27", "2026-27").
+    """
+    unique = sorted(pd.to_datetime(pd.Series(starts)).dropna().unique())
+    step = max(1, math.ceil(len(unique) / most))
+    chosen = unique[::-1][::step][::-1]
+    values = [alt.DateTime(year=int(when.year), month=int(when.month), date=1) for when in map(pd.Timestamp, chosen)]
+    if frequency in _PERIOD_LABELS:
+        return alt.Axis(values=values, labelExpr=_PERIOD_LABELS[frequency], labelAngle=0, **style)
+    return alt.Axis(values=values, format=month_format, labelAngle=0, **style)
+
+
+def _frequency_of(frame: pd.DataFrame) -> str:
+    """The frequency of a series' periods (its latest row's)."""
+    return str(frame["frequency"].iloc[-1]) if "frequency" in frame and len(frame) else "month"
+
+
 def _finish(chart: alt.TopLevelMixin, description: str, height: int) -> alt.TopLevelMixin:
     """Size, fonts and the text alternative shared by every chart."""
     return (chart.properties(width="container", height=height, description=description)
@@ -85,7 +117,7 @@ def _with_labels(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
                 tolerance: float | None = None, polarity: str = "neutral",
-                comparators: pd.DataFrame | None = None, height: int = 260) -> alt.TopLevelMixin:
+                comparators: pd.DataFrame | None = None, height: int = 260, ticks: int = 6) -> alt.TopLevelMixin:
     """The indicator's own line over time, with target line, amber band and annual comparators.
 
     `history`: period_start, value, numerator, denominator, period_display, complete.
@@ -104,7 +136,7 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
     domain = y_domain(numbers, unit)
     y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(format=_axis_format(unit), tickCount=5))
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=ticks))
     tooltip = [alt.Tooltip("period_display:N", title="Period"), alt.Tooltip("shown:N", title="Value")]
     if "counts" in data:
         tooltip.append(alt.Tooltip("counts:N", title="Counts"))
@@ -142,15 +174,16 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
 def comparator_layer(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
     """Annual published figures as large outlined symbols, one shape and colour per comparator."""
     names = [name for name in COMPARATOR_STYLE if name in set(comparators["series"])]
-    data = comparators.assign(shown=comparators["value"].map(lambda v: format_value(v, unit)))
+    data = comparators.assign(shown=[format_value(value, unit, decimals=places) for value, places
+                                     in zip(comparators["value"], comparators["decimals"])])
     return alt.Chart(data).mark_point(size=150, filled=True, opacity=0.9, stroke="#ffffff", strokeWidth=1).encode(
         x=alt.X("period_end:T"),
         y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)),
-        color=alt.Color("series:N", title="Published (year to 31 March)",
+        color=alt.Color("series:N", title="Published by DfE",
                         scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][0] for n in names])),
-        shape=alt.Shape("series:N", title="Published (year to 31 March)",
+        shape=alt.Shape("series:N", title="Published by DfE",
                         scale=alt.Scale(domain=names, range=[COMPARATOR_STYLE[n][1] for n in names])),
-        tooltip=[alt.Tooltip("series:N", title="Comparator"), alt.Tooltip("period:N", title="Year"),
+        tooltip=[alt.Tooltip("series:N", title="Comparator"), alt.Tooltip("when:N", title="For"),
                  alt.Tooltip("shown:N", title="Value"), alt.Tooltip("source:N", title="Source")],
     )
 
@@ -171,13 +204,13 @@ def describe_trend(data: pd.DataFrame, unit: str, title: str, target: float | No
     return text
 
 
-def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220) -> alt.TopLevelMixin:
+def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220, ticks: int = 6) -> alt.TopLevelMixin:
     """One line per breakdown (e.g. from home and from care), told apart by colour, dash and shape."""
     data = _with_labels(history, unit)
     names = list(dict.fromkeys(data["breakdown"]))
     colours, dashes, shapes = PALETTE[:len(names)], DASHES[:len(names)], SHAPES[:len(names)]
     domain = y_domain(data["value"], unit)
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=ticks))
     y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=domain, nice=False),
               axis=alt.Axis(format=_axis_format(unit), tickCount=5))
     legend = alt.Legend(title=None)
@@ -211,7 +244,7 @@ def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None 
         numbers.append(target)
     domain = y_domain(numbers, unit)
     scale = alt.Scale(domain=domain, nice=False)
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"]))
     y = alt.Y("value:Q", title=_y_title(unit), scale=scale, axis=alt.Axis(format=_axis_format(unit)))
     present = [kind for kind in SPC_COLOURS if kind in set(data["point_type"])]
     line = alt.Chart(data).mark_line(color="#7f7f7f", strokeWidth=1.5).encode(x=x, y=y)
@@ -280,7 +313,7 @@ def explore_chart(frame: pd.DataFrame, height: int = 360) -> alt.TopLevelMixin:
     names = list(dict.fromkeys(data["series"]))
     legend = alt.Legend(title=None, labelLimit=500, orient="bottom", columns=1)
     encode = dict(
-        x=alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+        x=alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data))),
         color=alt.Color("series:N", scale=alt.Scale(domain=names, range=PALETTE[:len(names)]), legend=legend),
     )
     units = list(dict.fromkeys(data["unit"]))
@@ -307,7 +340,8 @@ def neighbour_bars(table: pd.DataFrame, unit: str, title: str, highlight: str,
     """Every authority's published figure as a sorted bar, this authority highlighted by colour and label."""
     data = table.copy()
     data["shown"] = data["value"].map(lambda v: format_value(v, unit))
-    data["who"] = np.where(data["la_code"] == highlight, "This authority", "Other authority")
+    data["who"] = ["This authority" if highlight and highlight in str(code).split(" / ") else "Other authority"
+                   for code in data["la_code"]]
     bars = alt.Chart(data).mark_bar().encode(
         y=alt.Y("la_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title=UNIT_LABELS.get(unit) or _y_title(unit),
@@ -350,64 +384,112 @@ def comparable_with_annual(indicator, frequency: str) -> bool:
     return frequency == "year" or indicator.unit == "percent" or indicator.aggregation == "last"
 
 
-def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None) -> alt.TopLevelMixin:
-    """An indicator's trend chart from its period_values rows (already suppressed if for public view)."""
+def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None,
+                    ticks: int = 6) -> alt.TopLevelMixin:
+    """An indicator's trend chart from its period_values rows (already suppressed if for public view).
+
+    Published annual figures are drawn only where comparable and only within the council's own
+    months (earlier years stay in the comparison table), so they never squeeze the council's line.
+    """
     totals = _with_interval(history_frame(history[history["breakdown"] == ""]), indicator.unit)
     if totals.empty or not comparable_with_annual(indicator, totals["frequency"].iloc[0]):
         comparators = None
+    elif comparators is not None:
+        first, last = totals["period_start"].min(), totals["period_start"].max() + pd.DateOffset(months=MONTHS_IN[
+            totals["frequency"].iloc[-1]])
+        comparators = comparators[(comparators["period_end"] >= first) & (comparators["period_end"] < last)]
     return trend_chart(totals, indicator.unit, indicator.title, indicator.target, indicator.amber_tolerance,
-                       indicator.polarity, comparators)
+                       indicator.polarity, comparators, ticks=ticks)
 
 
-def public_history(history: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """A series with small counts suppressed (blanked) for public view."""
-    return disclosure.suppress(history.assign(unit=unit), group=["period"])
+PUBLIC_SPC_REASON = "No SPC chart in public view: some monthly figures are 5 or fewer and are not shown."
 
 
-def indicator_charts(indicator, history: pd.DataFrame, monthly: pd.DataFrame,
-                     comparators: pd.DataFrame | None = None, public: bool = False) -> dict:
-    """Every chart for one indicator: `trend`, and where they apply `breakdown`, `spc`, `seasonal`.
+def _own_totals(report, indicator_id: str) -> pd.DataFrame:
+    """An indicator's total figures at its own frequency, with the words for each period."""
+    own = report.own_of(indicator_id)
+    return history_frame(own[own["breakdown"] == ""])
 
-    `indicator`: a catalogue or summary row; `history`: its period_values rows at the chosen
-    frequency; `monthly`: its period_values rows by month. With `public`, counts of 1 to 5 are
-    suppressed and an SPC chart is only drawn when no monthly figure needed suppressing.
-    Also gives `spc_result` and `spc_reason` (why no SPC chart is drawn).
+
+def _spc_hidden(totals: pd.DataFrame, public: bool) -> bool:
+    """True when public view withholds a figure the SPC chart would plot."""
+    return public and bool(totals.get("value_c", pd.Series(False, index=totals.index)).any())
+
+
+def spc_reason(report, indicator_id: str, public: bool) -> str:
+    """Why an indicator has no SPC chart in this view."""
+    if _spc_hidden(_own_totals(report, indicator_id), public):
+        return PUBLIC_SPC_REASON
+    return report.indicator(indicator_id)["spc_reason"]
+
+
+def report_charts(report, indicator_id: str, average: str, public: bool = False) -> dict:
+    """Every chart for one indicator of a report: `trend`, and where they apply `breakdown`, `spc`, `seasonal`.
+
+    The report is already suppressed for public view where `public`; an SPC chart is drawn from
+    the same result that gives the indicator's icons, and in public only when no monthly figure
+    it plots is withheld.
     """
-    unit, title = indicator.unit, indicator.title
-    history = public_history(history, unit) if public else history
-    out: dict = {"trend": indicator_trend(indicator, history, comparators)}
+    row = report.indicator(indicator_id)
+    unit, title = row["unit"], row["title"]
+    history = report.history_of(indicator_id)
+    out = {"trend": report_trend(report, indicator_id, average)}
     parts = history[history["breakdown"] != ""]
     if not parts.empty:
         out["breakdown"] = breakdown_chart(history_frame(parts), unit, title)
-    monthly_totals = history_frame(monthly[monthly["breakdown"] == ""])
-    if public and disclosure.is_small(monthly_totals["value"] if unit == "count"
-                                      else monthly_totals["numerator"]).any():
-        out["spc_result"], out["spc_reason"] = None, ("No SPC chart in public view: some monthly figures are "
-                                                      "5 or fewer and are not shown.")
-    else:
-        out["spc_result"], out["spc_reason"] = indicators.spc_chart_data(monthly_totals, indicator)
-    if out["spc_result"] is not None:
-        used = monthly_totals[monthly_totals["value"].notna()].reset_index(drop=True)
-        points = out["spc_result"].points.assign(period_start=used["period_start"],
-                                                 period_display=used["period_display"])
-        out["spc"] = spc_chart(points, unit, title, indicator.target)
-    if (monthly_totals["frequency"] == "month").sum() >= 13:
-        season = public_history(monthly_totals, unit) if public else monthly_totals
-        out["seasonal"] = seasonal_chart(season, unit, title)
+    totals = _own_totals(report, indicator_id)
+    result = report.spc.get(indicator_id)
+    if result is not None and not _spc_hidden(totals, public):
+        used = totals[totals["value"].notna()].reset_index(drop=True)
+        points = result.points.assign(period_start=used["period_start"], period_display=used["period_display"])
+        out["spc"] = spc_chart(points, unit, title, row["target"])
+    if (totals["frequency"] == "month").sum() >= SEASONAL_MIN_MONTHS:
+        out["seasonal"] = seasonal_chart(totals, unit, title)
     return out
 
 
+def report_trend(report, indicator_id: str, average: str, ticks: int = 6) -> alt.TopLevelMixin:
+    """An indicator's trend up to the report's period, with its published comparators where comparable."""
+    points = benchmarking.comparator_points(report.published, indicator_id, average)
+    return indicator_trend(report.indicator(indicator_id), report.history_of(indicator_id), points, ticks)
+
+
+PACK_TICKS = 4  # a pack panel's chart is about 360 pixels wide
+
+
+def pack_chart(report, indicator_id: str, average: str) -> alt.TopLevelMixin:
+    """The chart of an indicator's pack panel: a count split into parts (home and care, duration bands)
+    shows its parts, as the committee asked; anything else its trend with published comparators."""
+    row = report.indicator(indicator_id)
+    history = report.history_of(indicator_id)
+    parts = history[history["breakdown"] != ""]
+    if row["unit"] == "count" and not parts.empty:
+        return breakdown_chart(history_frame(parts), row["unit"], row["title"], ticks=PACK_TICKS)
+    return report_trend(report, indicator_id, average, PACK_TICKS)
+
+
+def report_sparkline(report, indicator_id: str) -> alt.TopLevelMixin:
+    """A committee tile's small trend of the latest periods up to the report's period."""
+    row = report.indicator(indicator_id)
+    history = report.history_of(indicator_id)
+    return sparkline(history[history["breakdown"] == ""], row["unit"], row["title"], row["target"])
+
+
+SPARKLINE_FONT = 18  # committee mode: legible on a projector (no text under 18 px at 1920x1080)
+
+
 def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
-              height: int = 110) -> alt.TopLevelMixin:
+              height: int = 120) -> alt.TopLevelMixin:
     """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
-    data = history_frame(history).tail(13)  # suppressed months stay as gaps, never joined across
+    data = history_frame(history).tail(SPARKLINE_PERIODS)  # suppressed months stay as gaps, never joined across
     data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))
     numbers = list(data["value"]) + ([target] if target is not None and not pd.isna(target) else [])
     scale = alt.Scale(domain=y_domain(numbers, unit), nice=False)
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=4,
-                                                          labelFontSize=14, grid=False))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"], _frequency_of(data), most=3,
+                                                          month_format="%b %y", labelFontSize=SPARKLINE_FONT,
+                                                          grid=False))
     y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(format=_axis_format(unit), tickCount=3,
-                                                                labelFontSize=14))
+                                                                labelFontSize=SPARKLINE_FONT))
     layers = [alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3, point=alt.OverlayMarkDef(size=30))
               .encode(x=x, y=y, tooltip=[alt.Tooltip("period_display:N", title="Period"),
                                          alt.Tooltip("shown:N", title="Value")])]

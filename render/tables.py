@@ -5,7 +5,7 @@ import pandas as pd
 
 import disclosure
 import indicators
-from charts import history_frame
+from render.charts import history_frame
 from units import format_count, format_value
 
 
@@ -15,10 +15,11 @@ def _shown(numbers: pd.Series, withheld: pd.Series, formatter) -> list[str]:
 
 
 def figures_table(history: pd.DataFrame, unit: str, public: bool) -> pd.DataFrame:
-    """The figures behind a chart, newest first: value, counts and (for percentages) the 95% interval."""
+    """The figures behind a chart, newest first: value, counts and (for percentages) the 95% interval.
+
+    `history` is one indicator's rows of a report (public ones already carry what is withheld).
+    """
     rows = history_frame(history)
-    if public:
-        rows = disclosure.suppress(rows.assign(unit=unit), group=["period"])
     hidden = {column: rows[f"{column}_c"] if public else pd.Series(False, index=rows.index)
               for column in ("value", "numerator", "denominator")}
     table = pd.DataFrame({

@@ -1,0 +1,17 @@
+"""Text from files, settings and officers shown as literal text in Streamlit's Markdown-rendering elements.
+
+Titles, dashboard names, notes and the like are data: Markdown, KaTeX (`$...$`), links, images,
+emoji and colour directives (`:red[...]`) in them must show as typed, never render. Every ASCII
+punctuation character that Markdown or Streamlit's extensions give a meaning is backslash-escaped.
+(HTML built by render.html is escaped there and drawn with st.html, which is never Markdown.)
+"""
+from __future__ import annotations
+
+import re
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
+
+
+def literal(text: object) -> str:
+    """`text` escaped so Streamlit's Markdown shows exactly the characters given."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", "" if text is None else str(text))
