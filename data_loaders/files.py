@@ -243,7 +243,8 @@ class _Sheet:
 
 
 class Workbook:
-    """An .xlsx workbook that has passed every whole-file check, whose sheets can now be read safely."""
+    """An .xlsx workbook that has passed every whole-file check, whose sheets can now be read safely:
+    `names` lists them in order, `read(name)` reads one."""
 
     def __init__(self, data: bytes, where: str, archive: zipfile.ZipFile, sheets: list[_Sheet],
                  percent_styles: frozenset[int]):
@@ -869,8 +870,9 @@ def _check_shared_text(data: bytes, entries: dict[str, zipfile.ZipInfo], sheets:
     """Refuse a workbook whose cells would copy its shared text into more than MAX_SHARED_TEXT_CHARS
     characters (a few long texts used by many cells: a shared strings bomb).
 
-    Exact for cells as Excel writes them (`<c ... t="s"><v>index</v>`); any other shared-text cell
-    counts as the longest text.
+    Counts which cells use which text, as Excel writes them (`<c ... t="s"><v>index</v>`), each text
+    at its length in bytes (no fewer than its characters); any other shared-text cell counts as the
+    longest text.
     """
     known = np.frombuffer(lengths, dtype=np.int64)
     total = 0
