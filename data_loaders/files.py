@@ -739,10 +739,9 @@ def _scan_quickly(scan: _SheetScan, region: bytes, offset: int, percent_styles: 
     rows, columns = _references(text, references, cells)
     scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
     scan.cell_tags += cells
-    if scan.count_shared:
-        scan.shared_cells += len(_SHARED_CELL.findall(region))
     types = equals[one_letter & (name_end == ord("t"))] + 2
     closed = text[types + 1] == ord('"')
+    scan.shared_cells += int(((text[types] == ord("s")) & closed).sum())
     errors = types[(text[types] == ord("e")) & closed]
     scan.error_cells += len(errors)
     if len(errors) and scan.error_cells <= MAX_FLAGGED_CELLS:  # beyond, the sheet is refused unread

@@ -249,15 +249,16 @@ def _table_from_rows(sheet: str, rows: list[list[object]], required: set[str],
     if problems:
         return problems + formula_problems
     body = rows[header_at + 1:]
-    width = max(len(header), *map(len, body)) if body else len(header)
-    if any(len(row) != width for row in body):  # a CSV's short or long lines
+    lengths = set(map(len, body)) | {len(header)}
+    width = max(lengths)
+    if len(lengths) > 1:  # a CSV's short or long lines
         body = [list(row) + [""] * (width - len(row)) for row in body]
     grid = np.empty((len(body), width), dtype=object)
     if body:
         grid[:] = body
     filled = _filled_rows(grid)
-    return Table(sheet, np.flatnonzero(filled) + header_at + 2, headers, _Columns(grid[filled], positions),
-                 formula_problems)
+    return Table(sheet, np.flatnonzero(filled) + header_at + 2, headers,
+                 _Columns(grid if filled.all() else grid[filled], positions), formula_problems)
 
 
 def _filled_rows(grid: np.ndarray) -> np.ndarray:

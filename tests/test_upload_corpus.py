@@ -319,6 +319,23 @@ def test_valid_ees_file_with_markdown_in_la_name_loads_with_its_text_unchanged()
     assert tidy.loc[(tidy["la_code"] == "999") & (tidy["measure"] == "rereferral_percent"), "value"].tolist() == [16.8]
 
 
+@pytest.mark.parametrize("cells, refused", [(5, False), (10, True)])
+def test_shared_text_is_counted_once_for_every_cell_that_uses_it(make_corpus, monkeypatch, cells, refused):
+    """A 100-character shared text is item `><t>` + 100 + `</t></si></sst>` = 119 bytes: 5 cells use 595 of
+    a 1,000 allowed, 10 cells 1,190 (the loader counts bytes, never fewer than the characters)."""
+    from data_loaders import files
+    monkeypatch.setattr(files, "MAX_SHARED_TEXT_CHARS", 1_000)
+    header = make_corpus.cells_xml([make_corpus.VALUE_HEADER])
+    uses = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (row, row) for row in range(2, 2 + cells))
+    data = make_corpus.raw_workbook([("Values", make_corpus.worksheet(header + uses), "visible")],
+                                    shared=make_corpus.shared_strings([b"x" * 100]))
+    if refused:
+        with pytest.raises(ReturnError, match="repeat the workbook's shared text into more than 1,000 characters"):
+            files.open_workbook(data, "shared.xlsx")
+    else:
+        assert files.open_workbook(data, "shared.xlsx").read("Values").rows[1][0] == "x" * 100
+
+
 def test_a_nul_byte_in_an_ees_file_is_refused_where_it_is():
     """EES files are read through the same sniffing, so a NUL that would fail a PostgreSQL save is refused."""
     text = (FILES / "markdown_payloads_ees.csv").read_text(encoding="utf-8").replace("England", "Eng\x00land", 1)
