@@ -6,6 +6,7 @@ The financial year runs April to March, so `2025-26 Q1` is April to June 2025 an
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July",
                "August", "September", "October", "November", "December")
 
-_MONTH_RE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_MONTH_RE = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _YEAR_RE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$")
 _YEAR6_RE = re.compile(r"^(\d{4})(\d{2})$")
 _QUARTER_RE = re.compile(r"^(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*Q([1-4])$|^Q([1-4])\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})$",
@@ -120,6 +121,13 @@ def _fy_from_parts(first: str, second: str) -> int:
     return start
 
 
+def _check_day(text: str, year: int, month_number: int, day: int) -> None:
+    """Raise ValueError for a date that does not exist, such as 31 February."""
+    days = calendar.monthrange(year, month_number)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"'{text}' is not a date: {MONTH_NAMES[month_number - 1]} {year} has {days} days")
+
+
 def _is_next_year(first: str, second: str) -> bool:
     """True when `second` is the year after `first` (`2024-25`, `2024/2025`): a financial year, not a month.
 
@@ -139,6 +147,8 @@ def _parse_text(text: str) -> Period:
         year, month_number = int(m[1]), int(m[2])
         if not 1 <= month_number <= 12:
             raise ValueError(f"'{text}' has no month {month_number}")
+        if m[3] is not None:
+            _check_day(text, year, month_number, int(m[3]))
         return Period(year, month_number, "month")
     if m := _QUARTER_RE.match(text):
         first, second, q = (m[1], m[2], m[3]) if m[1] else (m[5], m[6], m[4])
@@ -147,7 +157,12 @@ def _parse_text(text: str) -> Period:
     if m := _YEAR_RE.match(text):
         return Period(_fy_from_parts(m[1], m[2]), 4, "year")
     if m := _YEAR6_RE.match(text):
-        return Period(_fy_from_parts(m[1], m[2]), 4, "year")
+        if _is_next_year(m[1], m[2]):
+            return Period(int(m[1]), 4, "year")
+        if 1 <= int(m[2]) <= 12:
+            return Period(int(m[1]), int(m[2]), "month")
+        raise ValueError(f"'{text}' is neither a financial year (two consecutive years, as in 202526) nor a "
+                         "month (as in 202504)")
     if m := _NAMED_MONTH_RE.match(text):
         name = m[1].lower()
         matches = [i for i, full in enumerate(MONTH_NAMES, 1)

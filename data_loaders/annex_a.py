@@ -12,25 +12,21 @@ Definitions: `CHILD_LEVEL_CATALOGUE` (AA rows) and docs/child-level-lists.md.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import holidays
 import numpy as np
 import pandas as pd
-import python_calamine
 
 from data_loaders.child_level import (ACTIV_CODES, CARE_LEAVER_AGE_GROUPS,
                                       CHILD_LEVEL_CATALOGUE, IN_EDUCATION_EMPLOYMENT_TRAINING,
                                       LEFT_OUT_OF_CARE_LEAVER_COUNTS, SUITABILITY_UNKNOWN, _value, _value_table,
                                       parse_when)
-from data_loaders.files import (HEADER_SEARCH_ROWS, MAX_SHEET_CELLS, MAX_UNZIPPED_BYTES, RawSheet, _sheet_xml_paths,
-                                 column_letter, read_bytes, sniff_format)
+from data_loaders.files import HEADER_SEARCH_ROWS, RawSheet, open_workbook, read_bytes, sniff_format
 from data_loaders.model import PerformanceReturn, Problem, ReturnError
 from periods import MONTH_NAMES, Period, month_range
 from units import derive_value
@@ -227,100 +223,18 @@ def load_annex_a(source, *, as_at=None, months: int = 6, filename: str | None = 
 
 # --- reading ---------------------------------------------------------------------------------------------
 
-# Read straight from the sheet XML, so a sheet is sized and its unsaved formulas found without a Python step
-# per cell (files.read_workbook takes about 0.2 s per 10,000 rows for the same checks).
-_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?\d")
-_PLAIN_ROW_NUMBER = re.compile(rb'<row r="(\d{1,9})"')     # how Excel and openpyxl write rows and cells
-_PLAIN_LONG_COLUMN = re.compile(rb'<c r="([A-Z]{2})\d')
-_PLAIN_LONGEST_COLUMN = re.compile(rb'<c r="[A-Z]{3}\d')
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br\s*=\s*[\"'](\d{1,9})[\"']")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_FORMULA = re.compile(rb"<f[\s/>]")
-_CELL_START = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?(\d{1,9})")
-_VALUE = re.compile(rb"<v(?:\s[^>/]*)?>|<is>")
-
-
 def _read_list_sheets(data: bytes, where: str) -> dict[int, RawSheet]:
-    """List number -> the sheet named `List N`, for the lists read here; ReturnError when the file is not a
-    workbook, has no such sheet, or a sheet spans more cells than can safely be laid out."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unzipped = sum(info.file_size for info in archive.infolist())
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        paths = _sheet_xml_paths(archive)
-    except Exception as error:  # zip and calamine errors on a damaged file: say so, no traceback
-        raise ReturnError([Problem(where, None, None, f"the workbook could not be read ({type(error).__name__}): "
-                                                      "open it in Excel and save it again as .xlsx")]) from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ReturnError([Problem(where, None, None, "the workbook expands to more than "
-                                                      f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB: it is too large "
-                                                      "or malformed")])
+    """List number -> the sheet named `List N`, for the lists read here; ReturnError when the file fails any
+    whole-file check (files.open_workbook: size, sheets, cells, hidden sheets, macros) or has no such sheet."""
+    book = open_workbook(data, where)
     numbered = {}
-    for name in book.sheet_names:
+    for name in book.names:
         if (match := _LIST_SHEET.match(name)) and int(match[1]) not in numbered:
             numbered[int(match[1])] = name
     if not numbered:
         raise ReturnError([Problem(where, None, None, "no sheet is named List 1 to List 11: an Ofsted Annex A "
                                                       "export has one sheet per list, named List 1, List 2 ...")])
-    sheets = {}
-    for number, name in sorted(numbered.items()):
-        if number not in COLUMNS:
-            continue
-        xml = archive.read(paths[name])
-        rows, columns = _grid_size(xml)
-        if rows * columns > MAX_SHEET_CELLS:
-            raise ReturnError([Problem(name, None, None, f"the sheet reaches cell {column_letter(columns - 1)}{rows}"
-                                                         f", a grid of {rows * columns:,} cells (the most is "
-                                                         f"{MAX_SHEET_CELLS:,}): delete the rows and columns beyond "
-                                                         "your data, then save it again")])
-        try:
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise ReturnError([Problem(name, None, None, f"the sheet could not be read ({type(error).__name__}): "
-                                                         "open it in Excel and save it again as .xlsx")]) from None
-        sheets[number] = RawSheet(name=name, rows=cells, formulas_without_values=_unsaved_formulas(xml))
-    return sheets
-
-
-def _grid_size(xml: bytes) -> tuple[int, int]:
-    """At least as many rows and columns as a sheet's cells can span (a row or cell written without a
-    reference follows the one before it, so each such tag may add one); a sheet whose cells all sit in
-    columns A to Z counts as 26 wide."""
-    plain = b":c" not in xml and b":row" not in xml and xml.count(b'<c r="') == xml.count(b"<c ") \
-        and xml.count(b'<row r="') == xml.count(b"<row ")
-    if plain and not _PLAIN_LONGEST_COLUMN.search(xml):   # no column beyond ZZ: only two-letter ones need reading
-        row_numbers = _PLAIN_ROW_NUMBER.findall(xml)
-        rows = max(map(int, row_numbers), default=0) + xml.count(b"<row>") + xml.count(b"<row/")
-        long_columns = set(_PLAIN_LONG_COLUMN.findall(xml))
-        placed = xml.count(b'<c r="')
-        widest = max((_column_number(text.decode()) for text in long_columns), default=26 if placed else 0)
-        return rows, widest + xml.count(b"<c>") + xml.count(b"<c/")
-    row_numbers = _ROW_NUMBER.findall(xml)
-    rows = max(map(int, row_numbers), default=0) + len(_ROW_TAG.findall(xml)) - len(row_numbers)
-    references = _CELL_COLUMN.findall(xml)
-    widest = max((_column_number(text.decode().upper()) for text in set(references)), default=0)
-    return rows, widest + len(_CELL_TAG.findall(xml)) - len(references)
-
-
-def _column_number(letters: str) -> int:
-    """'A' -> 1, 'AB' -> 28."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def _unsaved_formulas(xml: bytes) -> dict[tuple[int, int], str]:
-    """(row, column) 0-based of each formula cell saved without a value (the formula itself is not kept)."""
-    found = {}
-    for match in _FORMULA.finditer(xml):
-        start = xml.rfind(b"<c ", 0, match.start())
-        end = xml.find(b"</c>", match.end())
-        cell = _CELL_START.match(xml, start) if start >= 0 else None
-        if cell and not _VALUE.search(xml, match.end(), end if end >= 0 else len(xml)):
-            found[(int(cell[2]) - 1, _column_number(cell[1].decode().upper()) - 1)] = ""
-    return found
+    return {number: book.read(name) for number, name in sorted(numbered.items()) if number in COLUMNS}
 
 
 def _read_list(number: int, sheet: RawSheet, problems: list[Problem]) -> _List:

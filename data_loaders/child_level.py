@@ -4,7 +4,9 @@ Reads the DfE SSDA903 `missing` and `OC3` tables and a council's own missing-fro
 checks every row, and returns only monthly aggregates (counts, medians, percentages with
 their numerators and denominators). Child references and dates of birth are used in memory
 to count children and work out ages; they never reach an output table, a problem message,
-an exception or a log. Definitions: docs/child-level-lists.md.
+an exception or a log. A problem names the row and column, never a cell's contents (a shifted
+column would otherwise put a child's reference or date of birth in the message).
+Definitions: docs/child-level-lists.md.
 """
 from __future__ import annotations
 
@@ -323,7 +325,6 @@ class _Table:
     columns: dict[str, int] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    withheld: set[str] = field(default_factory=set)   # the current row's child reference and date of birth
 
     def problem(self, row: int | None, key: str | None, message: str) -> None:
         """Note a problem in `row` and the column holding `key` (as the file names it)."""
@@ -333,16 +334,6 @@ class _Table:
         """The raw cell of `key`, or "" when the column is absent or the row is short."""
         index = self.columns.get(key)
         return cells[index] if index is not None and index < len(cells) else ""
-
-    def start_row(self, cells: list[object]) -> None:
-        """Remember this row's child reference and date of birth so no message repeats them."""
-        self.withheld = {_text(self.cell(cells, key)) for key in ("child", "dob")} - {""}
-
-    def quoted(self, text: str) -> str:
-        """`'text'` for a message, unless it is this row's child reference or date of birth
-        (as when columns are shifted)."""
-        return "the value (not shown: it is the row's child reference or date of birth)" \
-            if text in self.withheld else f"'{text}'"
 
 
 def load_child_level(source, kind: str, *, period=None, filename: str | None = None, as_at=None,
@@ -466,23 +457,23 @@ def parse_when(cell: object) -> pd.Timestamp | None:
 
 
 def _date(table: _Table, number: int, cells: list[object], key: str, what: str, *,
-          required: bool, quote: bool = True, earliest: pd.Timestamp | None = EARLIEST_EVENT,
+          required: bool, with_time: bool = True, earliest: pd.Timestamp | None = EARLIEST_EVENT,
           now: pd.Timestamp) -> pd.Timestamp | None:
-    """The date in `key`, or None (blank or bad; a bad or required-but-blank one is a problem)."""
+    """The date in `key`, or None (blank or bad; a bad or required-but-blank one is a problem, which
+    names the row and column but never repeats the cell)."""
     raw = table.cell(cells, key)
     if not _text(raw):
         if required:
             table.problem(number, key, f"the {what} is blank")
         return None
     when = parse_when(raw)
-    shown = table.quoted(_text(raw)) if quote else f"the {what}"
     if when is None:
-        hint = "dd/mm/yyyy, optionally with hh:mm" if quote else "dd/mm/yyyy"
-        table.problem(number, key, f"{shown} is not a date: use {hint}")
+        hint = "dd/mm/yyyy, optionally with hh:mm" if with_time else "dd/mm/yyyy"
+        table.problem(number, key, f"the {what} is not a date: use {hint}")
     elif when > now:
-        table.problem(number, key, f"{shown} is in the future")
+        table.problem(number, key, f"the {what} is in the future")
     elif earliest is not None and when < earliest:
-        table.problem(number, key, f"{shown} is before {earliest.year}")
+        table.problem(number, key, f"the {what} is before {earliest.year}")
     else:
         return when
     return None
@@ -495,8 +486,7 @@ def _code(table: _Table, number: int, cells: list[object], key: str, allowed, wh
     if not raw:
         table.problem(number, key, f"the {what} is blank: use one of {', '.join(allowed)}")
     elif code is None:
-        table.problem(number, key, f"{table.quoted(raw)} is not a valid {what} code: use one of "
-                                   f"{', '.join(allowed)}")
+        table.problem(number, key, f"the {what} code is not valid: use one of {', '.join(allowed)}")
     return code
 
 
@@ -516,7 +506,6 @@ def _read_incidents(table: _Table, kind: str) -> pd.DataFrame:
     first_row_of = {}
     incidents = []
     for number, cells in table.rows:
-        table.start_row(cells)
         child = _child(table, number, cells)
         start = _date(table, number, cells, "start", "start", required=True, now=now)
         end = _date(table, number, cells, "end", "end", required=False, now=now)
@@ -526,14 +515,13 @@ def _read_incidents(table: _Table, kind: str) -> pd.DataFrame:
         completed = _date(table, number, cells, "rhi_completed", "return home interview completion date",
                           required=False, now=now)
         if start is not None and end is not None and end < start:
-            table.problem(number, "end", f"the end ({end:%d/%m/%Y %H:%M}) is before the start "
-                                         f"({start:%d/%m/%Y %H:%M})")
+            table.problem(number, "end", "the end is before the start")
         if completed is not None and _text(table.cell(cells, "end")) == "":
             table.problem(number, "rhi_completed",
                           "a return home interview is recorded as completed but no return (end) is recorded")
         elif completed is not None and end is not None and completed < end:
-            table.problem(number, "rhi_completed", f"the return home interview ({completed:%d/%m/%Y %H:%M}) "
-                                                   f"was completed before the return ({end:%d/%m/%Y %H:%M})")
+            table.problem(number, "rhi_completed", "the return home interview was completed before the return "
+                                                   "(the end)")
         if child is not None and start is not None:
             first = first_row_of.setdefault((child, start), number)
             if first != number:
@@ -628,9 +616,8 @@ def _read_care_leavers(table: _Table) -> pd.DataFrame:
     first_row_of = {}
     leavers = []
     for number, cells in table.rows:
-        table.start_row(cells)
         child = _child(table, number, cells)
-        dob = _date(table, number, cells, "dob", "date of birth", required=True, quote=False, earliest=None,
+        dob = _date(table, number, cells, "dob", "date of birth", required=True, with_time=False, earliest=None,
                     now=now)
         codes = {key: _code(table, number, cells, key, allowed, key.upper())
                  for key, allowed in (("in_touch", IN_TOUCH_CODES), ("activ", ACTIV_CODES),

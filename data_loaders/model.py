@@ -32,6 +32,13 @@ COMMENTARY_COLUMNS = {
 }
 VALUE_KEY = ["indicator_id", "period", "breakdown"]
 
+# The most characters a return's text may hold: each limit lives here (docs/return-format.md lists them),
+# so every loader and the pages and exports that show the text can rely on it.
+MAX_NAME_CHARS = 200  # ids, titles and names: indicator title, dashboard, breakdown, About values, la_name, author
+MAX_NOTE_CHARS = 500  # comparator_note and source
+MAX_DEFINITION_CHARS = 1_000  # the longest definition in the catalogues is 663 characters
+MAX_COMMENTARY_CHARS = 3_000
+
 
 def empty_table(schema: dict[str, str]) -> pd.DataFrame:
     """An empty DataFrame with the columns and dtypes of `schema`."""
@@ -42,6 +49,8 @@ def conform(frame: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
     """`frame` with exactly the columns of `schema`, in order and with its dtypes."""
     out = frame.reindex(columns=list(schema))
     for name, dtype in schema.items():
+        if out[name].dtype == dtype and not (dtype == "str" and out[name].hasnans):
+            continue  # already right: converting a large text column costs milliseconds
         if dtype == "str":  # via object, so a column that is all missing (float NaN) fills without a warning
             out[name] = out[name].astype(object).fillna("").astype("str")
         elif dtype == "bool":

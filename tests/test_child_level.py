@@ -382,14 +382,15 @@ def test_every_kind_of_bad_missing_log_row_is_listed_at_once():
         (9, "rhi_completed"), (10, "rhi_completed"), (11, "child_ref"), (12, "start"), (12, "setting"),
         (12, "rhi_offered")}
     messages = {(p.row, p.column): p.message for p in error.value.problems}
-    assert messages[(2, "start")] == "'32/01/2025' is not a date: use dd/mm/yyyy, optionally with hh:mm"
-    assert messages[(4, "start")] == "'01/01/2099' is in the future"
-    assert messages[(5, "start")] == "'31/12/1999' is before 2000"
+    assert messages[(2, "start")] == "the start is not a date: use dd/mm/yyyy, optionally with hh:mm"
+    assert messages[(3, "end")] == "the end is before the start"
+    assert messages[(4, "start")] == "the start is in the future"
+    assert messages[(5, "start")] == "the start is before 2000"
+    assert messages[(6, "setting")] == "the setting code is not valid: use one of home, care"
     assert messages[(8, "child_ref")] == "the same incident (same child and start) is already on row 7"
-    assert "before the return" in messages[(9, "rhi_completed")]
-    assert "'school' is not a valid setting code" in messages[(6, "setting")]
+    assert messages[(9, "rhi_completed")] == "the return home interview was completed before the return (the end)"
     assert all(p.sheet == "log.csv" for p in error.value.problems)
-    assert not re.search(r"BAD\d\d", str(error.value) + " ".join(p.message for p in error.value.problems))
+    assert echoed(LOG_HEADER + rows, error) == set()
 
 
 def test_missing_required_columns():
@@ -414,7 +415,32 @@ def test_bad_ssda903_missing_code():
     with pytest.raises(ReturnError) as error:
         load_child_level(b"CHILD,DOB,MISSING,MIS_START,MIS_END\n77,01/01/2010,X,01/01/2025,\n", "ssda903_missing")
     assert problems_of(error) == {(2, "MISSING")}
-    assert error.value.problems[0].message == "'X' is not a valid MISSING code: use one of M, A"
+    assert error.value.problems[0].message == "the MISSING code is not valid: use one of M, A"
+
+
+def echoed(text: str, error: pytest.ExceptionInfo) -> set[str]:
+    """The cells of a CSV's data rows holding a digit (child references, dates, times) that appear in the
+    error or any of its problems: the cells that could identify a child."""
+    shown = str(error.value) + "\n".join(map(str, error.value.problems))
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    return {cell for row in rows for cell in row if re.search(r"\d", cell) and cell in shown}
+
+
+def test_shifted_columns_name_the_row_and_column_and_echo_no_cell():
+    """A row shifted one column right puts the child's reference in DOB, the date of birth in MISSING and
+    the code in MIS_START: each problem names the row and column, and no cell of the file is repeated."""
+    text = ("CHILD,DOB,MISSING,MIS_START,MIS_END\n"
+            ",C-424242,12/03/2002,M,01/01/2025\n"
+            "C-515151,01/01/2010,A,32/13/2024,\n")
+    with pytest.raises(ReturnError) as error:
+        load_child_level(text.encode(), "ssda903_missing", filename="missing.csv")
+    assert sorted(map(str, error.value.problems)) == [
+        "missing.csv row 2, column CHILD: the child reference is blank",
+        "missing.csv row 2, column MISSING: the MISSING code is not valid: use one of M, A",
+        "missing.csv row 2, column MIS_START: the start is not a date: use dd/mm/yyyy, optionally with hh:mm",
+        "missing.csv row 3, column MIS_START: the start is not a date: use dd/mm/yyyy, optionally with hh:mm",
+    ]
+    assert echoed(text, error) == set()
 
 
 def test_every_kind_of_bad_oc3_row_is_listed_without_the_date_of_birth():
@@ -534,3 +560,24 @@ def test_no_child_reference_date_of_birth_or_worker_name_from_annex_a():
     text = str(error.value) + "\n".join(str(problem) for problem in error.value.problems)
     assert not {i for i in annex_a_identifiers(buffer.getvalue()) if i in text}
     assert str(int(child)) not in text and worker.split("\xa0")[0] not in text
+
+
+def test_a_workbook_whose_first_sheet_is_hidden_is_refused_not_read_from_the_hidden_sheet():
+    """The list is read from the first sheet: a hidden one there would be read in place of the one on screen."""
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "Old log"
+    hidden.append(["child_ref", "start", "end", "setting"])
+    hidden.append(["H1", "01/04/2025 10:00", "01/04/2025 12:00", "home"])
+    hidden.sheet_state = "hidden"
+    shown = book.create_sheet("Missing log")
+    shown.append(["child_ref", "start", "end", "setting"])
+    shown.append(["S1", "02/05/2025 10:00", "02/05/2025 12:00", "care"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(ReturnError) as error:
+        load_child_level(buffer.getvalue(), "missing_log", filename="log.xlsx")
+    assert [str(problem) for problem in error.value.problems] == [
+        "log.xlsx: the workbook has hidden sheets: 'Old log' (hidden). A hidden sheet could be read instead of the "
+        "one you see: delete it, or unhide it (right-click a sheet tab, Unhide) and check what it holds, then save "
+        "again"]

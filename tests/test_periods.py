@@ -32,6 +32,12 @@ from periods import Period, financial_year_label, month, month_range, parse_peri
     ("2025 - 26", "2025-26", "year"),
     ("202526", "2025-26", "year"),  # the six-digit form DfE files use
     (202526.0, "2025-26", "year"),  # the same typed into a number cell
+    ("201112", "2011-12", "year"),  # 12 is the year after 2011: a financial year, never December 2011
+    ("202504", "2025-04", "month"),  # 04 is not the year after 2025 (26): the month yyyymm
+    ("202512", "2025-12", "month"),
+    (202504.0, "2025-04", "month"),
+    ("2024-02-29", "2024-02", "month"),  # 2024 is a leap year
+    ("2025/04/30", "2025-04", "month"),
     ("1999-00", "1999-00", "year"),  # across the century: 1999 + 1 = 2000 -> "00"
     # financial quarters
     ("2025-26 Q1", "2025-26 Q1", "quarter"),
@@ -91,6 +97,16 @@ def test_a_period_passes_through_unchanged():
             "financial year like 2025-26"),
     (45000, "'45000' is not a period: use a month like 2025-04, a quarter like 2025-26 Q1 or a "
             "financial year like 2025-26"),  # a bare Excel serial number is not read as a date
+    # six digits: neither the next year (202526) nor a month 01-12 (202504)
+    ("202513", "'202513' is neither a financial year (two consecutive years, as in 202526) nor a month (as in "
+               "202504)"),
+    ("202500", "'202500' is neither a financial year (two consecutive years, as in 202526) nor a month (as in "
+               "202504)"),
+    # dates that do not exist, in every date form a period accepts
+    ("2025-02-31", "'2025-02-31' is not a date: February 2025 has 28 days"),
+    ("2025/02/29", "'2025/02/29' is not a date: February 2025 has 28 days"),  # 2025 is not a leap year
+    ("2025-04-31 00:00:00", "'2025-04-31 00:00:00' is not a date: April 2025 has 30 days"),
+    ("2025-04-00", "'2025-04-00' is not a date: April 2025 has 30 days"),
 ])
 def test_parse_period_rejects_with_words_an_officer_can_act_on(raw, message):
     with pytest.raises(ValueError) as error:

@@ -5,6 +5,8 @@ Workbooks are built in the test with openpyxl. A problem is compared as an offic
 """
 import datetime as dt
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -612,3 +614,263 @@ def test_demo_return_loads_without_problems_and_keeps_every_row():
     assert ret.latest_month == pd.Timestamp("2026-10-01")
     assert ret.about["authority"] == "Ashcombe Borough Council (fictional)"
     assert not ret.commentary.empty and not ret.comparators.empty
+
+
+# --- cells read as the officer saw them ------------------------------------------------------------------
+
+def test_percentage_formatted_cells_are_read_as_the_percentage_shown():
+    """0.85 typed as 85% (Excel stores 0.85 in a cell formatted 0%) is 85, not 0.85%."""
+    def edit(book):
+        values = book["Values"]
+        values["E2"].number_format = "0%"        # built-in format 9: 0.85 shows 85%
+        values["E3"].number_format = "0.0%"      # a custom format with %: 0.129 shows 12.9%
+        values["E4"].number_format = '0.0"%"'    # a literal % sign: 0.5 shows 0.5%, so it stays 0.5
+        values["E5"].number_format = "0.00%"     # built-in format 10 on a blank cell: nothing to scale
+        book["Indicators"]["H3"].number_format = "0%"  # a target of 0.2 shown as 20%
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last"),
+                                    indicator("B", aggregation="last", target=0.2)],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", None, None, 0.85, None],
+                                ["A", "2025-05", None, None, 0.129, None],
+                                ["A", "2025-06", None, None, 0.5, None],
+                                ["B", "2025-04", 1, 4, None, None]]}, edit)
+    ret = load(data)
+    assert [row_of(ret, "A", month)["value"] for month in ("2025-04", "2025-05", "2025-06")] == [85.0, 12.9, 0.5]
+    assert row_of(ret, "B", "2025-04")["value"] == 25.0  # 1 / 4 x 100, untouched: its cells are not percentages
+    assert ret.indicators.set_index("indicator_id").at["B", "target"] == 20.0
+
+
+def test_a_percentage_format_on_29_percent_gives_exactly_29():
+    """Scaled in decimal: 0.29 x 100 in binary floating point is 28.999999999999996."""
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last")],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", None, None, 0.29, None]]},
+                    lambda book: setattr(book["Values"]["E2"], "number_format", "0%"))
+    assert load(data).values["value"].tolist() == [29.0]
+
+
+def test_true_and_false_cells_are_text_not_one_and_zero():
+    data = workbook({"Indicators": [INDICATOR_HEADER + ["rolling_12_months"], indicator("A") + [True],
+                                    indicator("B") + [False]],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", True, 2, None, None],
+                                ["B", "2025-04", 1, 2, None, None]]})
+    assert problems(data) == ["Values row 2, column numerator: 'TRUE' is not a number"]
+    good = workbook({"Indicators": [INDICATOR_HEADER + ["rolling_12_months"], indicator("A") + [True],
+                                    indicator("B") + [False]],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", 1, 2, None, None], ["B", "2025-04", 1, 2, None, None]]})
+    assert load(good).indicators["rolling_12_months"].tolist() == [True, False]
+
+
+def test_six_digit_months_and_years_in_the_values():
+    ret = load(simple_book([["A", "202504", 1, 2, None, None], ["C", "202425", None, None, 7, None]]))
+    assert row_of(ret, "A", "2025-04")["frequency"] == "month"
+    assert row_of(ret, "C", "2024-25")["frequency"] == "year"
+
+
+# --- values that would break the pages, the pack or the database ------------------------------------------
+
+@pytest.mark.parametrize("text, message", [
+    ("inf", "'inf' is not a number"),
+    ("-inf", "'-inf' is not a number"),
+    ("Infinity", "'Infinity' is not a number"),
+    ("NaN", "'NaN' is not a number"),
+    ("1e400", "'1e400' is not a finite number: type the figure itself, or leave the cell blank"),
+    ("-1e999", "'-1e999' is not a finite number: type the figure itself, or leave the cell blank"),
+])
+def test_non_finite_numbers_are_refused_where_they_are(text, message):
+    catalogue = load(CATALOGUE_BOOK).indicators
+    csv = f"indicator_id,period,value\nC,2025-05,{text}\n".encode()
+    assert problems(csv, "values.csv", catalogue=catalogue) == [f"values.csv row 2, column value: {message}"]
+
+
+def test_a_large_finite_number_is_still_a_number():
+    ret = load(simple_book([["C", "2025-04", None, None, 1e300, None]],
+                           indicators=[indicator("C", "number", "neutral", "last")]))
+    assert ret.values["value"].tolist() == [1e300]
+
+
+def test_nul_bytes_in_a_csv_are_located_wherever_they_are():
+    catalogue = load(CATALOGUE_BOOK).indicators
+    padding = "".join(f"C,2025-{month:02d},,,{month},\n" for month in range(1, 13)) * 40  # past the first 4 KB
+    text = "indicator_id,period,numerator,denominator,value,breakdown\n" + padding + "C,2025-06,,,5,Fr\x00om\n"
+    found = problems(text.encode(), "values.csv", catalogue=catalogue)
+    assert found == [f"values.csv row {2 + 480}, column F: the cell holds a NUL character (an invisible zero byte) "
+                     "that no spreadsheet or database can store: retype the cell, or save the file again from Excel"]
+    utf16 = problems(text.encode("utf-16"), "values.csv", catalogue=catalogue)
+    assert utf16 == found
+
+
+def test_a_nul_byte_in_a_workbook_cell_is_located():
+    data = simple_book([["A", "2025-04", 1, 2, None, "From home"]])
+    refused = problems(with_xml(data, "xl/worksheets/sheet2.xml", b"From home", b"From\x00home"))
+    assert refused == ["Values row 2, column F: the cell holds a NUL character (an invisible zero byte) that no "
+                       "spreadsheet or database can store: retype the cell, or save the file again from Excel"]
+
+
+@pytest.mark.parametrize("column, limit, sheet, row", [
+    ("title", 200, "Indicators", 2), ("dashboard", 200, "Indicators", 2), ("definition", 1_000, "Indicators", 2),
+    ("comparator_note", 500, "Indicators", 2), ("source", 500, "Indicators", 2),
+])
+def test_catalogue_text_longer_than_its_limit_is_refused(column, limit, sheet, row):
+    def catalogue_with(length):
+        cells = dict(zip(INDICATOR_HEADER, indicator("A")))
+        cells[column] = "3 " + "x" * (length - 2) if column == "dashboard" else "x" * length  # a dashboard's number
+        return workbook({"Indicators": [INDICATOR_HEADER, [cells[name] for name in INDICATOR_HEADER]],
+                         "Values": [VALUES_HEADER, ["A", "2025-04", 1, 2, None, None]]})
+    assert len(load(catalogue_with(limit)).indicators) == 1
+    assert problems(catalogue_with(limit + 1)) == [
+        f"{sheet} row {row}, column {column}: the {column.replace('_', ' ')} is {limit + 1:,} characters long; "
+        f"the most is {limit:,}: shorten it"]
+
+
+def test_commentary_about_and_breakdown_lengths():
+    def book(text_length, author_length, about_length, breakdown_length):
+        return simple_book(
+            [["C", "2025-04", None, None, 7, "b" * breakdown_length]],
+            Commentary=[["indicator_id", "period", "text", "author"], ["C", "2025-04", "t" * text_length,
+                                                                       "a" * author_length]],
+            About=[["field", "value"], ["authority", "v" * about_length]])
+    assert load(book(3_000, 200, 200, 200)).commentary["text"].str.len().tolist() == [3_000]
+    assert problems(book(3_001, 201, 201, 201)) == sorted([
+        "Commentary row 2, column text: the text is 3,001 characters long; the most is 3,000: shorten it",
+        "Commentary row 2, column author: the author is 201 characters long; the most is 200: shorten it",
+        "About row 2, column value: the value is 201 characters long; the most is 200: shorten it",
+        "Values row 2, column breakdown: the breakdown is 201 characters long; the most is 200: shorten it",
+    ])
+
+
+# --- identifiers that look alike but are not ---------------------------------------------------------------
+
+def test_indicator_ids_are_compared_after_unicode_normalisation():
+    """Full-width letters (as an East Asian keyboard types them) are the same id once NFKC-normalised."""
+    ret = load(simple_book([["ＣＳＣ０１", "2025-04", None, None, 7, None]], indicators=[indicator("CSC01", "count")]))
+    assert ret.values["indicator_id"].tolist() == ["CSC01"]
+
+
+@pytest.mark.parametrize("written, shown, character", [
+    ("CSC01\u200b", "CSC01[U+200B]", "U+200B ZERO WIDTH SPACE"),
+    ("\u0421SC01", "[U+0421]SC01", "U+0421 CYRILLIC CAPITAL LETTER ES"),
+    ("CSC\u00a001", "CSC 01", "a space"),  # a non-breaking space is a space, and ids have none
+    ("CSC01?", "CSC01?", "'?'"),
+])
+def test_indicator_ids_that_are_not_plain_are_refused_naming_the_character(written, shown, character):
+    found = problems(simple_book([["A", "2025-04", 1, 2, None, None]], indicators=[indicator("A"), indicator(written)]))
+    assert found == [f"Indicators row 3, column indicator_id: the indicator id '{shown}' holds {character}, which is "
+                     "not allowed: retype it using only the letters A-Z, digits, -, _ and ."]
+
+
+def test_a_look_alike_id_in_the_values_is_named_not_just_unknown():
+    found = problems(simple_book([["A\u200b", "2025-04", 1, 2, None, None]]))
+    assert found == ["Values row 2, column indicator_id: the indicator id 'A[U+200B]' holds U+200B ZERO WIDTH SPACE, "
+                     "which is not allowed: retype it using only the letters A-Z, digits, -, _ and ."]
+
+
+def test_breakdown_names_keep_single_spaces_and_refuse_other_characters():
+    ret = load(simple_book([["C", "2025-04", None, None, 7, "From\u00a0 home"]]))  # NFKC and spaces collapsed
+    assert ret.values["breakdown"].tolist() == ["From home"]
+    assert problems(simple_book([["C", "2025-04", None, None, 7, "Black/Black British"]])) == [
+        "Values row 2, column breakdown: the breakdown 'Black/Black British' holds '/', which is not allowed: retype "
+        "it using only the letters A-Z, digits, spaces, -, _ and ."]
+
+
+# --- whole-file limits --------------------------------------------------------------------------------------
+
+def with_xml(data: bytes, part: str, old: bytes, new: bytes) -> bytes:
+    """A workbook with `old` replaced by `new` in one part's XML."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(info, content.replace(old, new) if info.filename == part else content)
+    return out.getvalue()
+
+
+def test_hidden_and_very_hidden_sheets_are_refused_by_name():
+    def hide(state):
+        def edit(book):
+            book["Notes"].sheet_state = state
+        return simple_book([["A", "2025-04", 1, 2, None, None]], Notes=[["a note"]]) if state == "visible" else \
+            workbook({"Indicators": [INDICATOR_HEADER, indicator("A")],
+                      "Values": [VALUES_HEADER, ["A", "2025-04", 1, 2, None, None]], "Notes": [["x"]]}, edit)
+    assert len(load(hide("visible")).values) == 1
+    for state, words in (("hidden", "hidden"), ("veryHidden", "very hidden")):
+        assert problems(hide(state)) == [
+            f"return.xlsx: the workbook has hidden sheets: 'Notes' ({words}). A hidden sheet could be read instead of "
+            "the one you see: delete it, or unhide it (right-click a sheet tab, Unhide) and check what it holds, then "
+            "save again"]
+
+
+def test_sheets_whose_names_differ_only_in_case_or_spaces_are_refused():
+    data = simple_book([["A", "2025-04", 1, 2, None, None]], **{" values ": [VALUES_HEADER]})
+    assert problems(data) == ["return.xlsx: the sheets 'Values' and ' values ' have the same name once case and "
+                              "spaces are ignored, so either could be read: rename or delete one, then save again"]
+
+
+@pytest.mark.parametrize("marker", ["part", "content type"])
+def test_macros_are_refused_whether_found_by_part_or_content_type(marker):
+    data = simple_book([["A", "2025-04", 1, 2, None, None]])
+    if marker == "part":
+        out = io.BytesIO(data)
+        with zipfile.ZipFile(out, "a") as archive:
+            archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+        data = out.getvalue()
+    else:
+        data = with_xml(data, "[Content_Types].xml", b"spreadsheetml.sheet.main+xml",
+                        b"ms-excel.sheet.macroEnabled.main+xml")
+    assert problems(data, "innocent.xlsx") == [
+        "innocent.xlsx: the workbook contains macros (code that runs in Excel): save it in Excel as an Excel Workbook "
+        "(.xlsx), which leaves the macros out, and upload that file"]
+
+
+def test_the_sheet_extent_is_the_same_read_quickly_or_carefully():
+    """The quick (numpy) reading of cell references and the careful (any spelling) one agree on real files, and
+    the quick one vouches for every sheet openpyxl wrote (an = in a cell's text is no attribute)."""
+    from data_loaders import files
+    for path in [REPO / "data" / "demo_return.xlsx", REPO / "data" / "return_template.xlsx"]:
+        data = path.read_bytes()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/"):
+                grids = [files._scan_pieces(data, info, frozenset(), False, files._Budget("x"), "x", careful).grid()
+                         for careful in (False, True)]
+                assert grids[0] == grids[1] != (0, 0), info.filename
+
+
+def test_a_check_failing_on_thousands_of_rows_lists_the_first_and_counts_the_rest(monkeypatch):
+    from data_loaders import returns
+    monkeypatch.setattr(returns, "LISTED_PER_CHECK", 3)
+    found = problems(simple_book([["C", "2025-04", None, None, "n/a", f"Group{n}"] for n in range(5)]))
+    assert found == sorted([f"Values row {row}, column value: 'n/a' is not a number" for row in (2, 3, 4)]
+                           + ["Values, column value: 2 more rows have a problem like the rows listed for this column: "
+                              "fix those, then load the file again"])
+
+
+def test_a_percentage_style_on_a_row_changes_no_cell():
+    """Excel can style a whole row: that style is the row's, not a cell's, so no figure is scaled."""
+    def edit(book):
+        book["Values"].row_dimensions[2].number_format = "0%"  # openpyxl writes <row r="2" s=".." customFormat="1">
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last")],
+                     "Values": [["indicator_id", "period", "value"], ["A", "2025-04", 0.85]]}, edit)
+    assert b'customFormat="1"' in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    assert load(data).values["value"].tolist() == [0.85]
+
+
+def test_percentages_are_read_in_a_sheet_written_unusually_too():
+    """A sheet with namespace prefixes (<x:c>) is read by the careful scan, percentages included."""
+    data = workbook({"Indicators": [INDICATOR_HEADER, indicator("A", aggregation="last")],
+                     "Values": [VALUES_HEADER, ["A", "2025-04", None, None, 0.85, None]]},
+                    lambda book: setattr(book["Values"]["E2"], "number_format", "0%"))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    prefixed = re.sub(rb"<(/?)(sheetData|row|c|v|is|t)\b", rb"<\1x:\2", xml).replace(
+        b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ')
+    assert load(with_xml(data, "xl/worksheets/sheet2.xml", xml, prefixed)).values["value"].tolist() == [85.0]
+
+
+def test_a_sheet_with_more_error_cells_than_can_be_listed_is_refused_unread(monkeypatch):
+    from data_loaders import files
+    monkeypatch.setattr(files, "MAX_FLAGGED_CELLS", 2)
+    data = simple_book([["C", f"2025-0{month}", None, None, 1, None] for month in (4, 5, 6)])
+    errors = data
+    for row in (2, 3, 4):
+        errors = with_xml(errors, "xl/worksheets/sheet2.xml", b'<c r="E%d" t="n"><v>1</v></c>' % row,
+                          b'<c r="E%d" t="e"><v>#N/A</v></c>' % row)
+    assert problems(errors) == ["Values: the sheet has more than 2 cells showing an Excel error such as #N/A or "
+                                "#DIV/0!: open it in Excel, fix the formulas so they calculate, then save it again"]

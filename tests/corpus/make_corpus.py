@@ -316,16 +316,269 @@ def oversized_csv() -> bytes:
     return head + b" " * (MAX_UPLOAD_BYTES + 1 - len(head))
 
 
+# --- workbooks written part by part, as a crafted file would be -------------------------------
+
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                 b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                 b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>%s</Types>')
+WORKBOOK_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def cells_xml(rows: list[list], first_row: int = 1) -> bytes:
+    """Rows of cells as sheet XML: text inline, numbers as numbers, None left out."""
+    out = []
+    for number, row in enumerate(rows, start=first_row):
+        cells = []
+        for column, cell in enumerate(row):
+            reference = f"{chr(65 + column)}{number}".encode()
+            if isinstance(cell, str):
+                text = cell.replace("&", "&amp;").replace("<", "&lt;").encode()
+                cells.append(b'<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (reference, text))
+            elif cell is not None:
+                cells.append(b'<c r="%s"><v>%s</v></c>' % (reference, repr(cell).encode()))
+        out.append(b'<row r="%d">%s</row>' % (number, b"".join(cells)))
+    return b"".join(out)
+
+
+def worksheet(sheet_data: bytes, before: bytes = b"", after: bytes = b"", prefix: bytes = b"") -> bytes:
+    """A worksheet part around `sheet_data` (with every element under namespace prefix `prefix`, if given)."""
+    tag = prefix + b":" if prefix else b""
+    namespace = b'xmlns:%s="%s"' % (prefix, MAIN) if prefix else b'xmlns="%s"' % MAIN
+    return (b'<?xml version="1.0" encoding="UTF-8"?><%sworksheet %s>%s<%ssheetData>%s</%ssheetData>%s</%sworksheet>'
+            % (tag, namespace, before, tag, sheet_data, tag, after, tag))
+
+
+def raw_workbook(sheets: list[tuple[str, bytes, str]], shared: bytes | None = None,
+                 extra: dict[str, bytes] | None = None, content_types: bytes = b"") -> bytes:
+    """A workbook of (name, worksheet part, state) sheets, shared strings and extra parts, written by hand."""
+    listed = b"".join(b'<sheet name="%s" sheetId="%d" state="%s" r:id="rId%d"/>'
+                      % (name.encode(), index, state.encode(), index)
+                      for index, (name, _, state) in enumerate(sheets, start=1))
+    relationships = b"".join(b'<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/sheet%d.xml"/>'
+                             % (index, RELATIONSHIPS, index) for index in range(1, len(sheets) + 1))
+    parts = {f"xl/worksheets/sheet{index}.xml": xml for index, (_, xml, _) in enumerate(sheets, start=1)}
+    if shared is not None:
+        relationships += b'<Relationship Id="rIdS" Type="%s/sharedStrings" Target="sharedStrings.xml"/>' % RELATIONSHIPS
+        parts["xl/sharedStrings.xml"] = shared
+    types = b'<Override PartName="/xl/workbook.xml" ContentType="%s"/>' % WORKBOOK_TYPE + content_types
+    fixed = {
+        "[Content_Types].xml": CONTENT_TYPES % types,
+        "_rels/.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                       b'package/2006/relationships"><Relationship Id="rId1" Type="%s/officeDocument" '
+                       b'Target="xl/workbook.xml"/></Relationships>' % RELATIONSHIPS,
+        "xl/workbook.xml": b'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="%s" xmlns:r="%s"><sheets>%s'
+                           b'</sheets></workbook>' % (MAIN, RELATIONSHIPS, listed),
+        "xl/_rels/workbook.xml.rels": b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                                      b'openxmlformats.org/package/2006/relationships">%s</Relationships>'
+                                      % relationships,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, content in {**fixed, **parts, **(extra or {})}.items():
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def shared_strings(texts: list[bytes]) -> bytes:
+    """A shared strings part holding `texts`."""
+    return b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="%s">%s</sst>' % (
+        MAIN, b"".join(b"<si><t>%s</t></si>" % text for text in texts))
+
+
+def return_sheets(values_xml: bytes | None = None, state: str = "visible") -> list[tuple[str, bytes, str]]:
+    """The small valid return as hand-written Indicators and Values parts (Values replaced if given)."""
+    return [("Indicators", worksheet(cells_xml([INDICATOR_HEADER] + INDICATORS)), "visible"),
+            ("Values", values_xml or worksheet(cells_xml([VALUE_HEADER] + VALUES)), state)]
+
+
+def far_sheets(count: int, reference: bytes) -> bytes:
+    """A workbook of `count` sheets, each holding one value at `reference` (a far-off cell)."""
+    row = re.search(rb"\d+", reference)[0]
+    far = worksheet(b'<row r="%s"><c r="%s"><v>1</v></c></row>' % (row, reference))
+    return raw_workbook([(f"Sheet{index}", far, "visible") for index in range(1, count + 1)])
+
+
+def many_sheets_together() -> bytes:
+    """The valid return and 40 more sheets, each reaching cell B30000 (60,000 cells): 2.4 million together."""
+    stray = worksheet(b'<row r="30000"><c r="B30000"><v>1</v></c></row>')
+    return raw_workbook(return_sheets() + [(f"Notes{index}", stray, "visible") for index in range(1, 41)])
+
+
+def lying_dimension() -> bytes:
+    """A Values sheet whose <dimension> says A1:B2 but which holds a value in XFD1048576."""
+    rows = cells_xml([VALUE_HEADER] + VALUES) + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    return raw_workbook(return_sheets(worksheet(rows, before=b'<dimension ref="A1:B2"/>')))
+
+
+def cells_without_reference() -> bytes:
+    """A Values sheet whose row 200 holds 16,000 cells written without a reference (each follows the one before)."""
+    unplaced = b'<row r="200">' + b"<c><v>1</v></c>" * 16_000 + b"</row>"
+    return raw_workbook(return_sheets(worksheet(cells_xml([VALUE_HEADER] + VALUES) + unplaced)))
+
+
+def prefixed_far_cell() -> bytes:
+    """A Values sheet written with the x: namespace prefix throughout, with a value in XFD1048576."""
+    rows = re.sub(rb"<(/?)(row|c|is|t|v)\b", rb"<\1x:\2", cells_xml([VALUE_HEADER] + VALUES))
+    rows += b'<x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
+    return raw_workbook(return_sheets(worksheet(rows, prefix=b"x")))
+
+
+def second_reference() -> bytes:
+    """A cell with two references, A9 and XFD1048576 (a reader takes the last)."""
+    rows = cells_xml([VALUE_HEADER] + VALUES) + b'<row r="9"><c r="A9" r="XFD1048576"><v>1</v></c></row>'
+    return raw_workbook(return_sheets(worksheet(rows)))
+
+
+def shared_strings_bomb() -> bytes:
+    """One 30,000-character shared text used by 20,000 cells: 600 million characters once read (a 40 KB file)."""
+    cells = b"".join(b'<row r="%d">%s</row>' % (row, b"".join(b'<c r="%s%d" t="s"><v>0</v></c>' % (column.encode(), row)
+                                                                for column in "ABCDEFGHIJ"))
+                     for row in range(1, 2_001))
+    return raw_workbook([("Values", worksheet(cells), "visible")], shared=shared_strings([b"x" * 30_000]))
+
+
+def huge_shared_string() -> bytes:
+    """A shared text of 390 million characters that deflates to a few hundred KB."""
+    out = io.BytesIO(raw_workbook(return_sheets(), shared=b""))
+    data = repack(out.getvalue(), drop="xl/sharedStrings.xml")
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        member = zipfile.ZipInfo("xl/sharedStrings.xml", ZIP_TIME)
+        member.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(member, "w") as part:  # written in pieces: 390 MB is never held in memory
+            part.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="%s"><si><t>' % MAIN)
+            block = b"x" * (1 << 20)
+            for _ in range(390):
+                part.write(block)
+            part.write(b"</t></si></sst>")
+    return out.getvalue()
+
+
+def renamed_sheet(data: bytes, old: bytes, new: bytes, state: bytes = b"visible") -> bytes:
+    """A workbook with one sheet renamed in xl/workbook.xml and given a state (visible, hidden or veryHidden)."""
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/workbook.xml")
+    changed = re.sub(rb'(<sheet name=")%s(" sheetId="\d+" state=")visible"' % old, rb'\g<1>%s\g<2>%s"' % (new, state),
+                     xml, count=1)
+    return repack(data, {"xl/workbook.xml": changed})
+
+
+def hidden_second_values() -> bytes:
+    """The visible Values sheet, then a hidden 'Values ' (trailing space) saying 99 where the visible one says 412."""
+    hidden = worksheet(cells_xml([VALUE_HEADER] + with_row(VALUES, 0, value=99)))
+    return raw_workbook(return_sheets() + [("Values ", hidden, "hidden")])
+
+
+def macro_enabled() -> bytes:
+    """The valid return saved as a macro-enabled workbook (a VBA project and its content type), named .xlsx."""
+    data = return_workbook()
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    types = types.replace(WORKBOOK_TYPE, b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    types = types.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                                       b"</Types>")
+    out = io.BytesIO(repack(data, {"[Content_Types].xml": types}))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = \"Module1\"\nSub AutoOpen()\nEnd Sub\n"
+        archive.writestr(zipfile.ZipInfo("xl/vbaProject.bin", ZIP_TIME), vba, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def many_parts() -> bytes:
+    """The valid return with 1,001 extra empty parts in its zip."""
+    out = io.BytesIO(return_workbook())
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        for index in range(1_001):
+            archive.writestr(zipfile.ZipInfo(f"customXml/item{index}.xml", ZIP_TIME), b"", zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def many_merged_ranges() -> bytes:
+    """A Values sheet with 10,001 merged ranges."""
+    merged = b'<mergeCells count="10001">' + b"".join(b'<mergeCell ref="G%d:H%d"/>' % (row, row)
+                                                      for row in range(1, 10_002)) + b"</mergeCells>"
+    return raw_workbook(return_sheets(worksheet(cells_xml([VALUE_HEADER] + VALUES), after=merged)))
+
+
+def values_cell_xml(reference: bytes, content: bytes) -> bytes:
+    """The valid return's Values sheet with the cell at `reference` written as `content` (raw XML)."""
+    rows = re.sub(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % reference, content, cells_xml([VALUE_HEADER] + VALUES), count=1)
+    if content not in rows:  # the cell was empty: add it to its row
+        row = re.search(rb"\d+", reference)[0]
+        rows = rows.replace(b'<row r="%s">' % row, b'<row r="%s">' % row + content, 1)
+    return raw_workbook(return_sheets(worksheet(rows)))
+
+
+def child_log_hidden_first_sheet() -> bytes:
+    """A missing-episodes log whose first sheet, hidden, holds other rows than the visible one."""
+    header = ["child_ref", "start", "end", "setting"]
+    old = worksheet(cells_xml([header, ["C-1", "01/04/2025 10:00", "01/04/2025 12:00", "home"]] * 1))
+    new = worksheet(cells_xml([header, ["C-2", "02/04/2025 10:00", "02/04/2025 12:00", "care"]]))
+    return raw_workbook([("Old log", old, "hidden"), ("Missing log", new, "visible")])
+
+
+MARKDOWN = {
+    "image": "![x](http://127.0.0.1:9/p.png)",
+    "link": "[Verify your account](http://127.0.0.1:9/phish)",
+    "formula": "$\\rule{1500px}{600px}$",
+    "colour": ":red[alarm]",
+    "html": "<img src=http://127.0.0.1:9/i.png>",
+    "bold": "**bold**",
+}
+PAYLOAD = " ".join(MARKDOWN.values())  # 147 characters: within every text limit
+
+
+def markdown_payloads() -> bytes:
+    """A valid return whose free text (titles, dashboard names, definitions, sources, notes, About facts,
+    commentary and its author) holds Markdown, KaTeX and HTML that must show as plain text."""
+    titles = [f"{INDICATORS[0][2]} {MARKDOWN['link']}", f"{INDICATORS[1][2]} {MARKDOWN['link']}", PAYLOAD]
+    indicators = [row[:1] + [f"{row[1][0]} {PAYLOAD}", title, f"{row[3]} {PAYLOAD}"] + row[4:9] + [PAYLOAD, PAYLOAD]
+                  + row[11:] for row, title in zip(INDICATORS, titles)]
+    about = [["field", "value"], ["authority", PAYLOAD], ["committee", PAYLOAD]]
+    commentary = [["indicator_id", "dashboard", "period", "text", "author"],
+                  ["CSC03", None, "2025-04", f"{PAYLOAD} {PAYLOAD}", PAYLOAD],
+                  [None, "3", "2025-05", PAYLOAD, MARKDOWN["bold"]]]
+    comparators = [["indicator_id", "period", "england", "region", "statistical_neighbours", "source"],
+                   ["CSC03", "2024-25", 22.6, 28.4, None, PAYLOAD]]
+    return workbook({"About": about, "Indicators": [INDICATOR_HEADER] + indicators,
+                     "Values": [VALUE_HEADER] + VALUES, "Comparators": comparators, "Commentary": commentary})
+
+
+def markdown_payloads_ees() -> bytes:
+    """A small EES file (the c1 referrals layout) whose la_name holds Markdown, KaTeX and HTML."""
+    header = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+              "old_la_code,new_la_code,la_name,category,referral_count,rereferral_percent")
+    rows = ["202425,Financial year,National,E92000001,England,,,,,,Referrals and Re-referrals,632830,22.6",
+            f'202425,Financial year,Local authority,E92000001,England,E12000008,South East,999,E06999999,"{PAYLOAD}",'
+            "Referrals and Re-referrals,1778,16.8"]
+    return ("\r\n".join([header, *rows]) + "\r\n").encode()
+
+
 # --- the corpus ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Case:
-    """One corpus file: its name, how it is made, what it is and the problem it must produce."""
+    """One corpus file: its name, how it is made, what it is and the problem it must produce.
+
+    `kind` is the loader it is refused by: a return (load_return), or a child-level list kind
+    (load_child_level).
+    """
 
     name: str
     build: Callable[[], bytes]
     what: str
     expected: str
+    kind: str = "return"
+
+
+@dataclass(frozen=True)
+class Valid:
+    """A corpus file that must load without problems: its name, how it is made, what it is and its loader."""
+
+    name: str
+    build: Callable[[], bytes]
+    what: str
+    loader: str  # load_return or load_ees
 
 
 def _text(text: str, encoding: str = "utf-8") -> Callable[[], bytes]:
@@ -360,7 +613,7 @@ CASES = [
          "the first 60% of the valid workbook (a broken download)",
          "the file is damaged: it is not a readable Excel workbook"),
     Case("zip_bomb.xlsx", zip_bomb, "a zip bomb: the Values sheet unzips to 401 MB of spaces",
-         "the workbook expands to more than 400 MB: it is too large or malformed"),
+         "the workbook expands to more than 40 MB: it is too large or malformed"),
     Case("zip_lying_sizes.xlsx", zip_with_lying_sizes,
          "a Values sheet of 2 MB whose zip entry claims 1 KB (how a bomb hides from a size check)",
          "the workbook could not be read"),
@@ -489,6 +742,124 @@ CASES = [
     Case("blank_rows_100k.csv", blank_rows_csv,
          "the valid values, 100,000 lines of empty cells, then a row with value 'n/a' on line 100,008",
          "blank_rows_100k.csv row 100008, column value: 'n/a' is not a number"),
+    # Files that would exhaust the server if read as they ask: each refused before it is read
+    Case("sheets_100_far.xlsx", lambda: far_sheets(100, b"CV19999"),
+         "100 sheets each reaching cell CV19999 (2 million cells each, 200 million together) in a small file",
+         "the workbook has 100 sheets; the most is 50"),
+    Case("sheets_250.xlsx", lambda: far_sheets(250, b"A1"), "250 sheets",
+         "the workbook has 250 sheets; the most is 50"),
+    Case("sheets_together_too_large.xlsx", many_sheets_together,
+         "the valid return and 40 more sheets each reaching B30000: no sheet too large, 2.4 million cells together",
+         "the sheets together span 2,400,094 cells (the most is 2,000,000)"),
+    Case("dimension_lies.xlsx", lying_dimension,
+         "a Values sheet whose <dimension> says A1:B2 but which holds a value in XFD1048576",
+         "Values: the sheet reaches cell XFD1048576, a grid of 17,179,869,184 cells (the most is 2,000,000)"),
+    Case("cells_without_reference.xlsx", cells_without_reference,
+         "16,000 cells written without a reference on row 200 of Values (each follows the one before)",
+         "Values: the sheet reaches cell WQP200, a grid of 3,201,200 cells (the most is 2,000,000)"),
+    Case("prefixed_far_cell.xlsx", prefixed_far_cell,
+         "a Values sheet written with the x: namespace prefix (<x:c>), with a value in XFD1048576",
+         "Values: the sheet reaches cell XFD1048576"),
+    Case("second_reference.xlsx", second_reference,
+         "a cell with two references, r=\"A9\" then r=\"XFD1048576\" (the last one counts)",
+         "Values: the sheet reaches cell XFD1048576"),
+    Case("shared_strings_bomb.xlsx", shared_strings_bomb,
+         "one 30,000-character shared text used by 20,000 cells: 600 million characters once read, in 40 KB",
+         "the cells repeat the workbook's shared text into more than 16,000,000 characters"),
+    Case("shared_string_390mb.xlsx", huge_shared_string,
+         "a shared text of 390 million characters that deflates to a few hundred KB",
+         "the workbook expands to more than 40 MB: it is too large or malformed"),
+    Case("shared_string_too_long.xlsx",
+         lambda: raw_workbook(return_sheets(), shared=shared_strings([b"y" * 40_000])),
+         "a shared text of 40,000 characters (a cell holds at most 32,767)",
+         "a text in the workbook (shared text number 1) is 40,000 characters long; a cell holds at most 32,767"),
+    Case("cell_text_too_long.xlsx",
+         lambda: values_cell_xml(b"C2", b'<c r="C2" t="inlineStr"><is><t>' + b"z" * 40_000 + b"</t></is></c>"),
+         "a breakdown cell of 40,000 characters (a cell holds at most 32,767)",
+         "Values row 2, column C: the cell holds 40,000 characters; a cell holds at most 32,767: shorten it"),
+    Case("many_merged_ranges.xlsx", many_merged_ranges, "10,001 merged ranges on the Values sheet",
+         "Values: the sheet has more than 10,000 merged ranges"),
+    Case("too_many_parts.xlsx", many_parts, "the valid return with 1,001 extra parts in its zip",
+         "the workbook could not be read (it has more than 1,000 parts)"),
+    # Workbooks that could be read other than as the officer sees them
+    Case("hidden_values_sheet.xlsx", hidden_second_values,
+         "the visible Values sheet, then a hidden 'Values ' saying 99 where the visible one says 412",
+         "the workbook has hidden sheets: 'Values ' (hidden)"),
+    Case("very_hidden_sheet.xlsx", lambda: renamed_sheet(return_workbook(), b"About", b"VALUES", b"veryHidden"),
+         "a very hidden sheet called VALUES (only a macro can unhide it)",
+         "the workbook has hidden sheets: 'VALUES' (very hidden)"),
+    Case("duplicate_sheet_names.xlsx", lambda: renamed_sheet(return_workbook(), b"About", b"values"),
+         "sheets called values and Values (Excel refuses this; a script need not)",
+         "the sheets 'values' and 'Values' have the same name once case and spaces are ignored"),
+    Case("macro_enabled.xlsx", macro_enabled,
+         "a macro-enabled workbook (a VBA project, macro content type) renamed .xlsx",
+         "the workbook contains macros (code that runs in Excel)"),
+    Case("child_log_hidden_first_sheet.xlsx", child_log_hidden_first_sheet,
+         "a missing-episodes log whose first sheet is hidden (child-level: load_child_level, missing_log)",
+         "the workbook has hidden sheets: 'Old log' (hidden)", kind="missing_log"),
+    # Values that would break the pages, the pack or the database later
+    Case("infinite_text_values.xlsx",
+         lambda: return_workbook(with_row(with_row(with_row(VALUES, 0, value="inf"), 2, numerator="-inf", value=None),
+                                          4, value="Infinity")),
+         "'inf', '-inf' and 'Infinity' typed as values", "Values row 2, column value: 'inf' is not a number"),
+    Case("nan_text_value.xlsx", lambda: return_workbook(with_row(VALUES, 0, value="NaN")), "'NaN' typed as a value",
+         "Values row 2, column value: 'NaN' is not a number"),
+    Case("overflowing_number.csv", _text(csv_text(with_row(VALUES, 0, value="1e400"))),
+         "a value of 1e400, more than any number a computer holds (it reads as infinity)",
+         "overflowing_number.csv row 2, column value: '1e400' is not a finite number"),
+    Case("infinite_number_cell.xlsx", lambda: values_cell_xml(b"F2", b'<c r="F2"><v>1e400</v></c>'),
+         "a number cell holding 1e400 (infinity once read)",
+         "Values row 2, column value: 'inf' is not a finite number"),
+    Case("nan_number_cell.xlsx", lambda: values_cell_xml(b"F2", b'<c r="F2"><v>NaN</v></c>'),
+         "a number cell holding NaN", "Values row 2, column value: 'NaN' is not a number"),
+    Case("infinite_target.xlsx",
+         lambda: return_workbook(indicators=[INDICATORS[0], INDICATORS[1][:7] + ["Infinity"] + INDICATORS[1][8:],
+                                             INDICATORS[2]]),
+         "a target typed as 'Infinity'", "Indicators row 3, column target: 'Infinity' is not a number"),
+    Case("impossible_date.xlsx", lambda: return_workbook(with_row(VALUES, 0, period="2025-02-31")),
+         "a period written as the date 2025-02-31",
+         "Values row 2, column period: '2025-02-31' is not a date: February 2025 has 28 days"),
+    Case("six_digit_not_a_period.xlsx", lambda: return_workbook(with_row(VALUES, 0, period="202513")),
+         "a six-digit period 202513: neither a financial year (202526) nor a month (202504)",
+         "Values row 2, column period: '202513' is neither a financial year"),
+    Case("zero_width_space_id.xlsx",
+         lambda: return_workbook(indicators=[["CSC01\u200b"] + INDICATORS[0][1:], INDICATORS[1], INDICATORS[2]]),
+         "an indicator id with an invisible zero-width space after it",
+         "Indicators row 2, column indicator_id: the indicator id 'CSC01[U+200B]' holds U+200B ZERO WIDTH SPACE"),
+    Case("cyrillic_lookalike_id.xlsx",
+         lambda: return_workbook(indicators=[INDICATORS[0], ["\u0421SC03"] + INDICATORS[1][1:], INDICATORS[2]]),
+         "an indicator id whose C is the Cyrillic letter Es, which looks the same",
+         "Indicators row 3, column indicator_id: the indicator id '[U+0421]SC03' holds U+0421 CYRILLIC CAPITAL "
+         "LETTER ES"),
+    Case("zero_width_breakdown.xlsx", lambda: return_workbook(with_row(VALUES, 0, breakdown="From\u200bhome")),
+         "a breakdown with an invisible zero-width space inside it",
+         "Values row 2, column breakdown: the breakdown 'From[U+200B]home' holds U+200B ZERO WIDTH SPACE"),
+    Case("nul_byte.csv", _text(csv_text(VALUES) + "CSC01,2025-06,From\x00home,,,7\r\n"),
+         "a NUL byte (zero) inside a breakdown, which passes a CSV reader but no database",
+         "nul_byte.csv row 8, column C: the cell holds a NUL character"),
+    Case("nul_in_cell.xlsx",
+         lambda: values_cell_xml(b"C2", b'<c r="C2" t="inlineStr"><is><t>From_x0000_home</t></is></c>'),
+         "a text cell holding a NUL character (written _x0000_, as Excel escapes it)",
+         "Values row 2, column C: the cell holds a NUL character"),
+    Case("long_title.xlsx",
+         lambda: return_workbook(indicators=[INDICATORS[0][:2] + ["T" * 5_000] + INDICATORS[0][3:], INDICATORS[1],
+                                             INDICATORS[2]]),
+         "an indicator title of 5,000 characters (it would not fit a page or a row of the PDF pack)",
+         "Indicators row 2, column title: the title is 5,000 characters long; the most is 200: shorten it"),
+    Case("child_shifted_columns.csv",
+         _text("CHILD,DOB,MISSING,MIS_START,MIS_END\r\n,C-424242,12/03/2002,M,01/01/2025\r\n"),
+         "an SSDA903 missing table row shifted one column right: the child's reference under DOB, their date of "
+         "birth under MISSING (child-level: load_child_level, ssda903_missing)",
+         "child_shifted_columns.csv row 2, column MISSING: the MISSING code is not valid: use one of M, A",
+         kind="ssda903_missing"),
+]
+VALID = [
+    Valid("markdown_payloads.xlsx", markdown_payloads,
+          "a valid return whose titles, dashboard names, definitions, sources, notes, About facts and commentary "
+          "hold Markdown, KaTeX and HTML (an image, a link, a formula, a colour, an <img> tag, bold): they must "
+          "show as plain text", "load_return"),
+    Valid("markdown_payloads_ees.csv", markdown_payloads_ees,
+          "a valid EES file whose la_name holds the same payloads", "load_ees"),
 ]
 
 
@@ -498,8 +869,10 @@ def expected_markdown() -> str:
              "",
              "Written by `tests/corpus/make_corpus.py` (do not edit by hand); checked by "
              "`tests/test_upload_corpus.py`, which keeps its own copy of the expected words.",
-             "Every file must be refused with this problem, through `load_return` and through the upload page, "
-             "and must leave the store byte-identical. CSV files are checked against the demo catalogue.",
+             "Every file must be refused with this problem, through `load_return` (or `load_child_level` where "
+             "marked) and through the upload page, and must leave the store byte-identical. Each is also refused "
+             "in a fresh process in under 5 s with a peak under 500 MB. CSV files are checked against the demo "
+             "catalogue.",
              "",
              "| file | what it is | problem expected |",
              "| --- | --- | --- |"]
@@ -507,6 +880,10 @@ def expected_markdown() -> str:
         lines.append(f"| `{case.name}` | {case.what} | {case.expected.replace('|', '¦')} |")
     lines.append("| `oversized.csv` (made in memory by the tests, not committed) | a CSV one byte over 20 MB | "
                  "the file is 20.0 MB; the limit is 20 MB |")
+    lines += ["", "## Valid files with hostile text", "",
+              "These must load without problems; the browser tests check that nothing in them renders as a link, "
+              "an image or a formula.", "", "| file | what it is | loader |", "| --- | --- | --- |"]
+    lines += [f"| `{valid.name}` | {valid.what.replace('|', '¦')} | `{valid.loader}` |" for valid in VALID]
     return "\n".join(lines) + "\n"
 
 
@@ -514,7 +891,7 @@ def write_corpus(folder: Path = FILES) -> list[Path]:
     """Write every corpus file into `folder` (and EXPECTED.md beside the default folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for case in CASES:
+    for case in [*CASES, *VALID]:
         path = folder / case.name
         path.write_bytes(case.build())
         written.append(path)
