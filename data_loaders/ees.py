@@ -14,10 +14,11 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data_loaders.files import column_letter, decode_text, normalise_name, read_bytes, sniff_format
-from data_loaders.model import POLARITIES, Problem, ReturnError
+from data_loaders.model import MAX_NAME_CHARS, POLARITIES, Problem, ReturnError
 from periods import financial_year_label, parse_period
 
 SYMBOL_MEANINGS = {
@@ -79,6 +80,7 @@ def load_ees(source: object, dataset: str | None = None) -> pd.DataFrame:
         raise ReturnError([Problem(where, 1, None, "no column holds numbers, so there are no figures to read")])
     periods, problems = _period_labels(table, where)
     problems += _la_code_problems(table, where)
+    problems += _long_name_problems(table, where)
     for column in value_columns:
         problems += _cell_problems(table, column, where)
     if problems:
@@ -94,7 +96,7 @@ def load_ees(source: object, dataset: str | None = None) -> pd.DataFrame:
         tidy = tidy.join(table[value_columns]).melt(
             id_vars=list(tidy.columns), value_vars=value_columns, var_name="measure", value_name="raw")
     text = tidy.pop("raw").str.strip()
-    is_number = text.str.fullmatch(_NUMBER)
+    is_number = _cell_kinds(text)[0]
     tidy["value"] = pd.to_numeric(text.where(is_number)).astype("float64")
     tidy["symbol"] = text.str.lower().where(~is_number, "").mask(text.eq(""), BLANK)
     return tidy.reset_index(drop=True)
@@ -232,9 +234,11 @@ def _is_identifier(name: str) -> bool:
 
 
 def _cell_kinds(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """For each cell: is it a number; is it a known symbol or blank."""
+    """For each cell: is it a (finite) number; is it a known symbol or blank. `1e400` is no number."""
     text = column.str.strip()
-    return text.str.fullmatch(_NUMBER), text.str.lower().isin(SYMBOL_MEANINGS) | text.eq("")
+    looks = text.str.fullmatch(_NUMBER)
+    finite = np.isfinite(pd.to_numeric(text.where(looks), errors="coerce").astype("float64"))
+    return looks & finite, text.str.lower().isin(SYMBOL_MEANINGS) | text.eq("")
 
 
 def _classify_columns(table: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -271,7 +275,7 @@ def _period_label(time_period: str, time_identifier: str) -> str:
             raise ValueError(f"time period {text} '{time_identifier}' cannot be matched to a financial year: "
                              "only reporting years (to 31 March) and six-digit years such as 202425 can")
         return financial_year_label(int(text) - 1)
-    if re.fullmatch(r"\d{6}", text):
+    if re.fullmatch(r"\d{6}", text) and parse_period(text).frequency == "year":
         return parse_period(text).label
     raise ValueError(f"'{time_period}' is not an EES time period such as 2025 or 202425")
 
@@ -288,6 +292,17 @@ def _period_labels(table: pd.DataFrame, where: str) -> tuple[pd.Series, list[Pro
             more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
             problems.append(Problem(where, int(lines.iloc[0]), "time_period", f"{error}{more}"))
     return keys.map(labels).fillna("").astype("str"), problems
+
+
+def _long_name_problems(table: pd.DataFrame, where: str) -> list[Problem]:
+    """A problem for every name longer than names may be (they are shown as headings and in the pack)."""
+    problems = []
+    for column in ("la_name", "region_name"):
+        if column in table.columns:
+            long = table.loc[table[column].str.len() > MAX_NAME_CHARS, "_line"]
+            problems += [Problem(where, int(line), column, f"the name is longer than {MAX_NAME_CHARS} characters")
+                         for line in long]
+    return problems
 
 
 def _la_code_problems(table: pd.DataFrame, where: str) -> list[Problem]:

@@ -383,12 +383,12 @@ def _choice(table: Table, column: str, allowed: tuple[str, ...], problems: list[
     return codes
 
 
-def _yes_no(table: Table, column: str, problems: list[Problem]) -> pd.Series:
-    """An optional yes/no column as booleans."""
+def _yes_no(table: Table, column: str, problems: list[Problem], blank: bool = False) -> pd.Series:
+    """An optional yes/no column as booleans; a blank cell (or no column) means `blank`."""
     words = _text(table, column).str.lower()
     _report(table, problems, np.flatnonzero(~words.isin(_YES | _NO)), column,
             lambda position: f"{_quoted(words[position])} is not yes or no")
-    return words.isin(_YES)
+    return words.isin(_YES) | (words.eq("") & blank)
 
 
 @dataclass
@@ -512,6 +512,7 @@ def validate_indicators(table: Table) -> tuple[pd.DataFrame, list[Problem]]:
         "source": _text(table, "source"),
         "rolling_12_months": _yes_no(table, "rolling_12_months", problems),
         "spc_rebase": rebases,
+        "suppress_small_numbers": _yes_no(table, "suppress_small_numbers", problems, blank=True),
     })
     return catalogue, problems
 

@@ -193,6 +193,7 @@ def catalogue() -> pd.DataFrame:
         child.loc[child["indicator_id"] == indicator_id, ["target", "amber_tolerance"]] = [target, tolerance]
     frame = pd.concat([pd.DataFrame(OWN_CATALOGUE), child], ignore_index=True)
     frame["dashboard_number"] = frame["dashboard"].str.extract(r"^(\d+)", expand=False).astype(int)
+    frame["suppress_small_numbers"] = frame["dashboard"] != D8  # the workforce counts social workers, not children
     return frame.sort_values(["dashboard_number", "indicator_id"], kind="stable").reset_index(drop=True)
 
 
@@ -395,7 +396,8 @@ def published_comparators() -> pd.DataFrame:
     mapping = load_comparators_map(ROOT / "data" / "comparators_map.csv")
     ees = combine_published([load_ees(path) for path in sorted((ROOT / "data" / "ees").glob("*.csv"))
                              if not path.name.startswith("sn_model")])
-    table = comparators_from_ees(ees, mapping[mapping["breakdown"] == ""], None, [], REGION_CODE)
+    own = mapping["indicator_id"].isin(catalogue()["indicator_id"])  # not the Annex A ids, added on upload
+    table = comparators_from_ees(ees, mapping[(mapping["breakdown"] == "") & own], None, [], REGION_CODE)
     first_year = FIRST_MONTH.fy_start - 1
     table = table[table["period"].map(lambda label: parse_period(label).fy_start >= first_year)]
     table = table[table["england"].notna() | table["region"].notna()]
@@ -465,6 +467,7 @@ def indicator_sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in INDICATOR_COLUMNS if c != "dashboard_number"]
     out = frame[columns].copy()
     out["rolling_12_months"] = out["rolling_12_months"].map({True: "yes", False: ""})
+    out["suppress_small_numbers"] = out["suppress_small_numbers"].map({True: "", False: "no"})
     return out
 
 
@@ -507,6 +510,8 @@ TEMPLATE_NOTES = [
     ("Indicators", "comparator_note", "Optional, e.g. why there is no national comparator."),
     ("Indicators", "source", "Optional, e.g. CIN census, SSDA903, local system."),
     ("Indicators", "rolling_12_months", "Optional: yes for rolling 12-month measures (no SPC chart is drawn for them)."),
+    ("Indicators", "suppress_small_numbers", "Optional: no for indicators that do not count children (such as the "
+                                             "workforce), whose numbers from 1 to 5 are published; blank means yes."),
     ("Indicators", "spc_rebase", "Optional: months where the process changed, e.g. 2024-04; SPC limits restart there."),
     ("Values", "indicator_id", "As on the Indicators sheet."),
     ("Values", "period", "A month (2025-04 or an Excel date), a quarter (2025-26 Q1 = April to June 2025) or a financial year (2025-26)."),
@@ -537,6 +542,7 @@ def write_template(path: Path) -> None:
     write_sheet(book, "About", about_frame("Your council name"))
     example = pd.DataFrame([OWN_CATALOGUE[11]])
     example["dashboard_number"] = 3
+    example["suppress_small_numbers"] = True
     write_sheet(book, "Indicators", indicator_sheet_frame(example), {"dashboard": 36, "title": 40, "definition": 60})
     indicators_sheet = book["Indicators"]
     for column, choices in (("E", "percent,count,rate_per_10k,days,number"),
