@@ -25,6 +25,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Connection, Date, Date
                         ForeignKey, Integer, LargeBinary, MetaData, Table, Text, create_engine,
                         event, func, inspect, select, text)
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, ProgrammingError
 
 import revisions
 from data_loaders.model import (COMMENTARY_COLUMNS, COMPARATOR_COLUMNS, INDICATOR_COLUMNS,
@@ -124,13 +125,58 @@ about_table = Table(
 )
 
 
+CONNECT_TIMEOUT_SECONDS = 5  # a database server that has gone away is reported, not waited for
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked; the message says what happened in words for an officer."""
+
+
+class StoreChanged(StoreError):
+    """Something was saved since the officer's preview: they must see the new preview before saving."""
+
+
+def _explained(error: BaseException) -> str:
+    """What a database failure means to an officer (never the driver's text, which may quote data)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    if "readonly" in text or "read-only" in text or "read only" in text or "permission denied" in text:
+        return "the store is read-only, so nothing can be saved until an administrator makes it writable again"
+    if "full" in text and ("disk" in text or "database" in text) or "no space" in text:
+        return "the disk that holds the store is full: an administrator must free some space"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "the store's file is damaged and cannot be read: an administrator must restore it from a backup"
+    if any(words in text for words in ("connect", "timeout", "timed out", "server closed", "terminating",
+                                       "network", "name or service", "no route")):
+        return "the database server cannot be reached: try again in a few minutes, or tell an administrator"
+    return f"the store could not be used ({type(getattr(error, 'orig', None) or error).__name__})"
+
+
+@contextmanager
+def _told(doing: str) -> Iterator[None]:
+    """Turn a failure of the database itself into a StoreError saying what happened while `doing`.
+
+    A broken constraint or statement is the app's own mistake, not the store's, and is left as it is.
+    """
+    try:
+        yield
+    except (StoreError, IntegrityError, ProgrammingError, DataError):
+        raise
+    except (DBAPIError, sqlite3.Error, OSError) as error:
+        raise StoreError(f"Could not {doing}: {_explained(error)}.") from error
+
+
 class Store:
-    """A store at a SQLAlchemy URL; the schema is created on first use."""
+    """A store at a SQLAlchemy URL; the schema is created on first use.
+
+    Every failure of the database itself (read-only, full, damaged, gone) is a StoreError saying so.
+    """
 
     def __init__(self, url: str):
         self.url = _with_psycopg(url)
         # hide_parameters: error messages and logs never carry row contents.
-        self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+        postgres = make_url(self.url).get_backend_name() == "postgresql"
+        self.engine = create_engine(self.url, pool_pre_ping=True, hide_parameters=True,
+                                    connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS} if postgres else {})
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if not self.is_postgres:
             _configure_sqlite(self.engine)
@@ -138,7 +184,8 @@ class Store:
         self._reader = self.engine.execution_options(
             isolation_level="REPEATABLE READ") if self.is_postgres else self.engine
         try:
-            self._create_schema()
+            with _told("open the dashboard's store"):
+                self._create_schema()
         except Exception:
             self.close()  # no pooled connection is left for the garbage collector
             raise
@@ -166,11 +213,19 @@ class Store:
     # --- writing -------------------------------------------------------------------------
 
     def save_version(self, *, data: bytes, filename: str, author: str, note: str, kind: str,
-                     source_kind: str, mode: str, ret: PerformanceReturn | None) -> int:
-        """Store one accepted upload (its bytes and, for a return, its rows) in one transaction."""
+                     source_kind: str, mode: str, ret: PerformanceReturn | None, expected_state: str | None = None) -> int:
+        """Store one accepted upload (its bytes and, for a return, its rows) in one transaction.
+
+        With `expected_state` (the state token the officer's preview was made from), nothing is saved
+        and StoreChanged is raised if anything was saved since: the preview would be out of date.
+        """
         _check_version(kind, source_kind, mode, ret)
         rows = _return_rows(ret) if ret is not None else {}
         with self._writing() as conn:
+            if expected_state is not None and _state_token(conn) != expected_state:
+                raise StoreChanged("Someone saved a change since this preview was made, so it may no longer "
+                                   "show what saving would do. Nothing was saved: check the new preview below, "
+                                   "then confirm again.")
             version_id = conn.execute(versions_table.insert().values(
                 saved_at=_now(), author=author, filename=filename, kind=kind,
                 source_kind=source_kind, mode=mode, sha256=hashlib.sha256(data).hexdigest(),
@@ -289,18 +344,15 @@ class Store:
 
     def state_token(self) -> str:
         """A cheap key that changes whenever anything is saved (for caching `current_return`)."""
-        tables = (versions_table, events_table, commentary_edits_table, settings_table)
         with self._reading() as conn:
-            row = conn.execute(select(*(select(func.max(t.c.id)).scalar_subquery()
-                                        for t in tables))).one()
-        return "-".join(str(n or 0) for n in row)
+            return _state_token(conn)
 
     # --- plumbing ------------------------------------------------------------------------
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         """A transaction holding the store's write lock until it commits or rolls back."""
-        with self._writer.begin() as conn:
+        with _told("save"), self._writer.begin() as conn:
             if self.is_postgres:
                 # One lock per schema, so test schemas in one database do not wait on each other.
                 conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()))"))
@@ -309,7 +361,7 @@ class Store:
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
         """A read-only transaction that sees one consistent snapshot of the store."""
-        with self._reader.connect() as conn:
+        with _told("read the dashboard's store"), self._reader.connect() as conn:
             yield conn
 
     def _append_event(self, version_id: int, who: str, reason: str, action: str) -> None:
@@ -351,6 +403,13 @@ class Store:
                 conn.execute(schema_info.update().values(schema_version=SCHEMA_VERSION))
 
 
+def _state_token(conn: Connection) -> str:
+    """The newest id of every kind of saved thing, as one key."""
+    tables = (versions_table, events_table, commentary_edits_table, settings_table)
+    row = conn.execute(select(*(select(func.max(t.c.id)).scalar_subquery() for t in tables))).one()
+    return "-".join(str(n or 0) for n in row)
+
+
 def _with_psycopg(url: str) -> str:
     """The URL with the psycopg 3 driver when a PostgreSQL URL names no driver."""
     parsed = make_url(url)
@@ -388,8 +447,10 @@ def _switch_to_wal(dbapi_connection: sqlite3.Connection) -> None:
         try:
             dbapi_connection.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError:
-            if time.monotonic() > deadline:
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error):
+                return  # a read-only store can still be read; saving says why it cannot
+            if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 

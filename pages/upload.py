@@ -1,6 +1,7 @@
 """Upload a return: check it, preview every change, then save it as a new version (or cancel)."""
 import streamlit as st
 
+from store import StoreChanged, StoreError
 from ui import sections, uploads
 from ui.data import TEMPLATE_PATH, current
 from ui.editing import editor
@@ -19,7 +20,7 @@ st.download_button("Download the blank return template (.xlsx)", TEMPLATE_PATH.r
 
 kind = st.radio("What is the file?", list(uploads.KINDS), format_func=uploads.KINDS.get, key="upload_kind")
 mode = "partial"
-if uploads.is_return(kind):
+if uploads.may_be_complete(kind):
     mode = st.radio("How should it be applied?", ["partial", "complete"], horizontal=True, key="upload_mode",
                     format_func={"partial": "This file adds or revises periods",
                                  "complete": "This file is the complete return"}.get,
@@ -45,6 +46,10 @@ if checked.problems:
 
 st.success(f"**{literal(upload.name)}** passed every check. Review what it would change, then confirm.",
            icon=":material/check_circle:")
+previewed = st.session_state.get("upload_previewed", data.store_token)  # what the officer last saw
+st.session_state["upload_previewed"] = data.store_token
+if notice := st.session_state.pop("upload_notice", None):
+    st.warning(notice, icon=":material/sync_problem:")
 uploads.show_preview(checked, data, mode)
 
 st.subheader("Save")
@@ -53,10 +58,18 @@ note = st.text_input("Note for the history (e.g. 'October return; September re-r
 who = editor("upload a return")
 save, cancel = st.columns([1, 5])
 if save.button("Confirm and save", type="primary", disabled=who is None, icon=":material/save:"):
-    version = uploads.save(checked, who, note, mode)
-    st.session_state["upload_attempt"] = attempt + 1
-    st.session_state["upload_saved"] = f"Saved as version {version}. Every page now shows it."
-    st.rerun()
+    try:
+        version = uploads.save(checked, who, note, mode, previewed)
+    except StoreChanged as changed:  # the new preview is on the page already: nothing typed is lost
+        st.session_state["upload_notice"] = str(changed)
+        st.rerun()
+    except StoreError as failed:
+        st.error(f"{failed} The preview and your note are kept: try again when it is fixed.", icon=":material/error:")
+    else:
+        st.session_state["upload_attempt"] = attempt + 1
+        st.session_state.pop("upload_previewed", None)
+        st.session_state["upload_saved"] = f"Saved as version {version}. Every page now shows it."
+        st.rerun()
 if cancel.button("Cancel", icon=":material/close:"):
     st.session_state["upload_attempt"] = attempt + 1
     st.rerun()

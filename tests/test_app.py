@@ -481,3 +481,30 @@ def test_committee_mode_link_carries_the_chosen_period_to_a_fresh_browser():
     quarter = indicators.summarise(load_return(DEMO), "quarter", "2026-27 Q2").set_index("indicator_id")
     for indicator_id, items in figures.items():
         assert items[0].rag in (quarter.loc[indicator_id, "rag"], "withheld")
+
+
+def test_a_save_after_someone_else_saved_shows_the_new_preview_first(tmp_path):
+    store = saved_store(tmp_path)
+    mine = demo_with({("CSC03", "2026-10", ""): {"numerator": 60}})
+    at = open_page(started(), "pages/upload.py")
+    at.file_uploader[0].set_value(("october.xlsx", mine, XLSX)).run()
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    assert {metric.label: metric.value for metric in at.metric}["Revised"] == "1"  # 44 -> 60 of 254
+    theirs = demo_with({("CSC03", "2026-10", ""): {"numerator": 50}})  # another officer, another tab
+    store.save_version(data=theirs, filename="theirs.xlsx", author="Sam", note="", kind="return",
+                       source_kind="workbook", mode="partial", ret=load_return(theirs))
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception
+    assert len(store.versions()) == 2  # not saved over Sam's figure unseen
+    assert any(warning.value.startswith("Someone saved a change since this preview") for warning in at.warning)
+    assert {metric.label: metric.value for metric in at.metric}["Revised"] == "1"  # now 50 -> 60: seen first
+    assert at.text_input(key="editor_name_upload a return").value == "Alex"  # nothing typed is lost
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert len(store.versions()) == 3 and store.versions().iloc[0]["author"] == "Alex"
+
+
+def test_a_child_level_list_is_previewed_as_it_is_saved(tmp_path):
+    saved_store(tmp_path)
+    at = open_page(started(), "pages/upload.py")
+    at.radio(key="upload_kind").set_value("missing_log").run()
+    assert not [radio for radio in at.radio if radio.key == "upload_mode"]  # it only ever adds or revises

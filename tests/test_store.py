@@ -438,6 +438,62 @@ def test_a_store_of_schema_1_is_upgraded_in_place_and_keeps_everything(store, st
     upgraded.close()
 
 
+def test_a_save_checks_nothing_was_saved_since_the_preview(store):
+    save(store, APRIL_MAY)
+    previewed = store.state_token()
+    save(store, MAY_REVISED_JUNE)  # another officer saves in between
+    with pytest.raises(store_module.StoreChanged, match="Someone saved a change since this preview"):
+        store.save_version(data=b"x", filename="late.csv", author="me", note="", kind="return", source_kind="csv",
+                           mode="partial", ret=APRIL_MAY, expected_state=previewed)
+    assert len(store.versions()) == 2
+    assert store.save_version(data=b"x", filename="late.csv", author="me", note="", kind="return",
+                              source_kind="csv", mode="partial", ret=APRIL_MAY,
+                              expected_state=store.state_token()) == 3
+
+
+def _failing_quickly(action, words: str) -> None:
+    """`action` raises a StoreError whose message says `words`, within 5 seconds."""
+    started = time.monotonic()
+    with pytest.raises(store_module.StoreError) as raised:
+        action()
+    assert time.monotonic() - started < 5, "a failing store must say so at once, not after a long wait"
+    assert words in str(raised.value)
+
+
+def test_a_read_only_store_is_still_read_and_says_why_nothing_can_be_saved(tmp_path):
+    path = tmp_path / "store.sqlite"
+    save(Store(f"sqlite:///{path}"), APRIL_MAY)
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert values_of(read_only.current_return()) == values_of(APRIL_MAY)
+    _failing_quickly(lambda: save(read_only, MAY_REVISED_JUNE), "Could not save: the store is read-only")
+    read_only.close()
+
+
+def test_a_full_disk_says_so_and_leaves_the_store_as_it_was(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    save(store, APRIL_MAY)
+    pages = store.engine.connect().exec_driver_sql("PRAGMA page_count").scalar()
+    store.engine.dispose()
+
+    @sa.event.listens_for(store.engine, "connect")
+    def no_room(dbapi_connection, _record):
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 1}")
+
+    _failing_quickly(lambda: save(store, generated_return(5_000, tag=2)), "the disk that holds the store is full")
+    assert values_of(store.current_return()) == values_of(APRIL_MAY)
+
+
+def test_a_damaged_store_file_says_so(tmp_path):
+    path = tmp_path / "store.sqlite"
+    path.write_bytes(b"this is not a database, just some bytes that were left here" * 100)
+    _failing_quickly(lambda: Store(f"sqlite:///{path}"), "the store's file is damaged")
+
+
+def test_a_database_server_that_is_gone_is_reported_at_once():
+    _failing_quickly(lambda: Store("postgresql+psycopg://nobody@127.0.0.1:9/dashboard"),
+                     "the database server cannot be reached")
+
+
 def test_saving_30000_rows_is_fast(store):
     ret = generated_return(30_000, tag=1)
     started = time.perf_counter()

@@ -18,7 +18,7 @@ import benchmarking
 from data_loaders import (PerformanceReturn, load_comparators_map, load_ees, load_return,
                           load_statistical_neighbours)
 from data_loaders.ees import load_authority_regions
-from store import Store
+from store import Store, StoreError
 from ui.router import use_navigation_router
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,9 +70,14 @@ def _current(state: str) -> CurrentData:
 
 
 def current() -> CurrentData:
-    """The data every page shows now (the same object until something is saved)."""
+    """The data every page shows now (the same object until something is saved); when the store itself
+    fails (read-only, full, damaged, gone), the page says what happened instead."""
     use_navigation_router()
-    return _current(store().state_token())
+    try:
+        return _current(store().state_token())
+    except StoreError as error:
+        st.error(str(error), icon=":material/database:")
+        st.stop()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -56,6 +56,11 @@ def is_return(kind: str) -> bool:
     return kind != "ees"
 
 
+def may_be_complete(kind: str) -> bool:
+    """True for uploads that can be the complete return (a child-level list only ever adds or revises)."""
+    return kind == "return"
+
+
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
 def _check(data: bytes, filename: str, kind: str, period: str, token: str,
            _catalogue: pd.DataFrame) -> Checked:
@@ -155,19 +160,24 @@ def _show_ees_preview(ees: pd.DataFrame, la_code: str) -> None:
                  hide_index=True, width="stretch")
 
 
-def save(checked: Checked, author: str, note: str, mode: str) -> int:
-    """Store the upload as a new version; child-level lists keep only their aggregates."""
+def save(checked: Checked, author: str, note: str, mode: str, previewed: str) -> int:
+    """Store the upload as a new version; child-level lists keep only their aggregates.
+
+    `previewed` is the store state the officer's preview was made from: if anything was saved since,
+    store.StoreChanged is raised and nothing is saved.
+    """
     versions = store()
     if checked.kind == "ees":
         return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
-                                  kind="ees", source_kind="ees", mode="partial", ret=None)
+                                     kind="ees", source_kind="ees", mode="partial", ret=None, expected_state=previewed)
     if checked.kind in CHILD_LEVEL:
         aggregates = safe_csv(checked.ret.values.drop(columns=["period_start"]))
         kept_note = (f"{note} " if note else "") + (f"Aggregates from {checked.filename} (SHA-256 {checked.sha256}); "
                                                      "the child-level list itself was not kept.")
         return versions.save_version(data=aggregates, filename=f"{Path(checked.filename).stem} (aggregates).csv",
-                                  author=author, note=kept_note, kind="return", source_kind="child_level",
-                                  mode="partial", ret=checked.ret)
+                                     author=author, note=kept_note, kind="return", source_kind="child_level",
+                                     mode="partial", ret=checked.ret, expected_state=previewed)
     source_kind = "workbook" if checked.data.startswith(b"PK") else "csv"
     return versions.save_version(data=checked.data, filename=checked.filename, author=author, note=note,
-                              kind="return", source_kind=source_kind, mode=mode, ret=checked.ret)
+                                 kind="return", source_kind=source_kind, mode=mode, ret=checked.ret,
+                                 expected_state=previewed)
