@@ -106,6 +106,11 @@ def _value_changes(old: PerformanceReturn, new: PerformanceReturn,
     if dropped_status is None:
         merged = merged[merged["_merge"] != "left_only"]
     same = np.logical_and.reduce([numbers_equal(merged[f"{n}_old"], merged[f"{n}_new"]) for n in numbers])
+    # a count is its value: one file giving its numerator and another not (a child-level list and a
+    # workbook) is no revision when the figures agree
+    counts = merged["denominator_old"].isna() & merged["denominator_new"].isna() & \
+        (merged["numerator_old"].isna() | merged["numerator_new"].isna())
+    same |= counts.to_numpy() & numbers_equal(merged["value_old"], merged["value_new"])
     status = pd.Series(np.where(same, "unchanged", "revised"), index=merged.index, dtype="str")
     status[merged["_merge"] == "right_only"] = "new"
     if dropped_status is not None:

@@ -26,7 +26,7 @@ from data_loaders.child_level import (ACTIV_CODES, CARE_LEAVER_AGE_GROUPS,
                                       CHILD_LEVEL_CATALOGUE, IN_EDUCATION_EMPLOYMENT_TRAINING,
                                       LEFT_OUT_OF_CARE_LEAVER_COUNTS, SUITABILITY_UNKNOWN, _value, _value_table,
                                       parse_when)
-from data_loaders.files import HEADER_SEARCH_ROWS, RawSheet, open_workbook, read_bytes, sniff_format
+from data_loaders.files import HEADER_SEARCH_ROWS, RawSheet, normalise_name, open_workbook, read_bytes, sniff_format
 from data_loaders.model import PerformanceReturn, Problem, ReturnError
 from periods import MONTH_NAMES, Period, month_range
 from units import derive_value
@@ -219,6 +219,21 @@ def load_annex_a(source, *, as_at=None, months: int = 6, filename: str | None = 
     notes += _not_worked_out(lists, produced)
     catalogue = CHILD_LEVEL_CATALOGUE[CHILD_LEVEL_CATALOGUE["indicator_id"].isin(produced)]
     return PerformanceReturn(indicators=catalogue, values=_value_table(values), notes=tuple(notes))
+
+
+def is_annex_a(data: bytes) -> bool:
+    """Whether an upload is an Annex A workbook: sheets named List 1, List 2 ... and no Values sheet.
+
+    A file the whole-file guard refuses is not recognised here; the loader it goes to says why.
+    """
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        names = open_workbook(data, "").names
+    except ReturnError:
+        return False
+    return any(_LIST_SHEET.match(name) for name in names) and not any(
+        normalise_name(name) == "values" for name in names)
 
 
 # --- reading ---------------------------------------------------------------------------------------------

@@ -26,10 +26,7 @@ if uploads.may_be_complete(kind):
                                  "complete": "This file is the complete return"}.get,
                     help="A complete return replaces everything: figures not in it stop being current "
                          "(they stay in the history).")
-period = ""
-if kind == "ssda903_oc3":
-    period = st.text_input("Collection year (e.g. 2025-26)", key="upload_period",
-                           help="OC3 has no dates of its own; leave blank to work it out from the dates of birth.")
+options = uploads.list_options(kind)
 
 attempt = st.session_state.setdefault("upload_attempt", 0)
 upload = st.file_uploader("Choose the file (.xlsx or .csv, up to 20 MB)", type=["xlsx", "csv"],
@@ -37,7 +34,15 @@ upload = st.file_uploader("Choose the file (.xlsx or .csv, up to 20 MB)", type=[
 if upload is None:
     st.stop()
 
-checked = uploads.check(upload.getvalue(), upload.name, kind, period, data)
+checked = uploads.check(upload.getvalue(), upload.name, kind, options, data)
+if checked.kind != kind:
+    st.info("This workbook has sheets List 1, List 2 …: it is read as Ofsted's Annex A lists.", icon=":material/info:")
+    checked = uploads.check(upload.getvalue(), upload.name, checked.kind, uploads.list_options(checked.kind), data)
+mapping = {}
+if checked.kind == "annex_a" and not checked.problems:
+    uploads.show_notes(checked)
+    mapping = uploads.choose_mapping(checked, data)
+    checked = uploads.mapped(checked, mapping, data)
 if checked.problems:
     st.error(f"**{literal(upload.name)}** cannot be used yet: {len(checked.problems)} problem"
              f"{'s' if len(checked.problems) != 1 else ''} to fix. Nothing has been saved.", icon=":material/block:")
@@ -66,6 +71,8 @@ if save.button("Confirm and save", type="primary", disabled=who is None, icon=":
     except StoreError as failed:
         st.error(f"{failed} The preview and your note are kept: try again when it is fixed.", icon=":material/error:")
     else:
+        if mapping:
+            uploads.remember_mapping(mapping, data, who)
         st.session_state["upload_attempt"] = attempt + 1
         st.session_state.pop("upload_previewed", None)
         st.session_state["upload_saved"] = f"Saved as version {version}. Every page now shows it."

@@ -508,3 +508,53 @@ def test_a_child_level_list_is_previewed_as_it_is_saved(tmp_path):
     at = open_page(started(), "pages/upload.py")
     at.radio(key="upload_kind").set_value("missing_log").run()
     assert not [radio for radio in at.radio if radio.key == "upload_mode"]  # it only ever adds or revises
+
+
+ANNEX_A_OCTOBER = ROOT / "data" / "demo_annex_a_2026-10.xlsx"
+ANNEX_A_NOVEMBER = ROOT / "data" / "demo_annex_a_2026-11.xlsx"
+
+
+def upload_annex_a(at: AppTest, path: Path, months: int = 12) -> AppTest:
+    """Upload an Annex A export on the Upload page, reporting `months` months."""
+    open_page(at, "pages/upload.py")
+    at.radio(key="upload_kind").set_value("annex_a").run()
+    at.number_input(key="annex_a_months").set_value(months).run()
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_annex_a_maps_onto_the_return_and_brings_the_dashboards_up_to_date(tmp_path):
+    store = saved_store(tmp_path)
+    at = upload_annex_a(started(), ANNEX_A_OCTOBER)
+    assert any("passed every check" in success.value for success in at.success)
+    mapping = {box.key.removeprefix("annex_a_map_"): box.value for box in at.selectbox
+               if box.key and box.key.startswith("annex_a_map_")}
+    # suggested from titles, units and aggregation: referrals are CSC01, re-referrals CSC03 ...; contacts are new
+    assert (mapping["AA04"], mapping["AA05"], mapping["AA14"], mapping["AA01"]) == ("CSC01", "CSC03", "CLA01", "")
+    # AA13 is suggested as the demo's CP06 (plans open 2 years or more), which the fake export was not made
+    # to reproduce: the officer keeps it as a new indicator instead
+    assert mapping["AA13"] == "CP06"
+    at.selectbox(key="annex_a_map_AA13").set_value("").run()
+    counts = {metric.label: int(metric.value.replace(",", "")) for metric in at.metric}
+    # the October export reproduces the demo's months: every mapped figure is unchanged, the new ones are new
+    assert counts["Revised"] == 0 and counts["Unchanged"] > 0 and counts["New"] > 0
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception and len(store.versions()) == 2
+    assert store.versions().iloc[0]["source_kind"] == "child_level"
+    assert store.get_setting("annex_a_mapping")  # next month's export needs no choices
+
+    at = upload_annex_a(at, ANNEX_A_NOVEMBER)
+    assert {box.key: box.value for box in at.selectbox if box.key == "annex_a_map_AA05"} == \
+        {"annex_a_map_AA05": "CSC03"}  # the saved choice
+    counts = {metric.label: int(metric.value.replace(",", "")) for metric in at.metric}
+    assert counts["New"] > 0 and counts["Revised"] > 0  # November arrives; late recording revises October
+    assert "⚠ Revised" in set(at.dataframe[0].value["Change"])  # earlier months marked
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    open_page(at, "pages/summary.py")
+    assert "Data as at November 2026 · showing November 2026" in html(at)
+    november = load_return(DEMO)  # what CSC01 would be without Annex A: it had no November at all
+    assert november.values[(november.values["indicator_id"] == "CSC01")]["period"].max() == "2026-10"
+    assert shown(at, "CSC01").value != "—"  # referrals for November, straight from Annex A

@@ -6,6 +6,8 @@ or date of birth ever reaches the store.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,22 +16,27 @@ import pandas as pd
 import streamlit as st
 
 import revisions
-from data_loaders import (PerformanceReturn, Problem, ReturnError, load_child_level, load_ees, load_return)
+from data_loaders import (PerformanceReturn, Problem, ReturnError, load_child_level, load_ees, load_return,
+                          map_indicators, mapping_from_text, mapping_to_text, suggested_mapping)
+from data_loaders.annex_a import is_annex_a
 from data_loaders.files import MAX_UPLOAD_BYTES
 from render.workbook import safe_csv
-from ui.data import CurrentData, authority_code, store
+from ui.data import CurrentData, authority_code, setting, store
 from ui.text import literal
 from units import counts_text, format_value
 
 MAX_MB = MAX_UPLOAD_BYTES // 1024 // 1024
 KINDS = {
     "return": "Performance return (workbook, or a CSV of its Values sheet)",
+    "annex_a": "Ofsted Annex A lists, as exported from the case-management system (workbook of List 1 to List 11)",
     "ees": "DfE published statistics (Explore Education Statistics CSV)",
     "missing_log": "Local missing episodes log (child-level list, .xlsx or .csv)",
     "ssda903_missing": "SSDA903 missing table (child-level CSV)",
     "ssda903_oc3": "SSDA903 OC3 care leavers table (child-level CSV)",
 }
-CHILD_LEVEL = ("missing_log", "ssda903_missing", "ssda903_oc3")
+CHILD_LEVEL = ("annex_a", "missing_log", "ssda903_missing", "ssda903_oc3")
+MAPPING_SETTING = "annex_a_mapping"
+NEW_INDICATOR = ""
 STATUS_WORDS = {"revised": "Revised", "no longer current": "No longer current", "new": "New",
                 "unchanged": "Unchanged"}
 
@@ -61,24 +68,106 @@ def may_be_complete(kind: str) -> bool:
     return kind == "return"
 
 
+@dataclass(frozen=True)
+class ListOptions:
+    """How a child-level list is read: the OC3 collection year, or Annex A's extraction date and months."""
+
+    period: str = ""
+    as_at: dt.date | None = None
+    months: int = 6
+
+
 @st.cache_data(show_spinner="Checking the file…", max_entries=8)
-def _check(data: bytes, filename: str, kind: str, period: str, token: str,
+def _check(data: bytes, filename: str, kind: str, options: ListOptions, token: str,
            _catalogue: pd.DataFrame) -> Checked:
-    """Parse and validate an upload once per distinct content, kind and catalogue."""
+    """Parse and validate an upload once per distinct content, kind, options and catalogue."""
+    if kind == "return" and is_annex_a(data):
+        kind = "annex_a"  # recognised by its List 1 to List 11 sheets
     try:
         if kind == "return":
             return Checked(kind, filename, data, ret=load_return(data, filename, catalogue=_catalogue))
         if kind == "ees":
             return Checked(kind, filename, data, ees=load_ees(data, dataset=Path(filename).stem))
-        return Checked(kind, filename, data, ret=load_child_level(data, kind, period=period or None,
+        if kind == "annex_a":
+            return Checked(kind, filename, data, ret=load_child_level(data, kind, as_at=options.as_at,
+                                                                      months=options.months, filename=filename))
+        return Checked(kind, filename, data, ret=load_child_level(data, kind, period=options.period or None,
                                                                   filename=filename))
     except ReturnError as error:
         return Checked(kind, filename, data, problems=error.problems)
 
 
-def check(data: bytes, filename: str, kind: str, period: str, current: CurrentData) -> Checked:
+def check(data: bytes, filename: str, kind: str, options: ListOptions, current: CurrentData) -> Checked:
     """Check an upload against the catalogue the app is showing."""
-    return _check(data, filename, kind, period, current.token, current.ret.indicators)
+    return _check(data, filename, kind, options, current.token, current.ret.indicators)
+
+
+def list_options(kind: str) -> ListOptions:
+    """Ask how a child-level list is to be read, where that needs asking."""
+    if kind == "ssda903_oc3":
+        return ListOptions(period=st.text_input(
+            "Collection year (e.g. 2025-26)", key="upload_period",
+            help="OC3 has no dates of its own; leave blank to work it out from the dates of birth."))
+    if kind == "annex_a":
+        left, right = st.columns(2)
+        as_at = left.date_input("Extracted on", value=None, key="annex_a_as_at", format="DD/MM/YYYY",
+                                help="The date the lists were exported. Leave blank to take the latest date in them.")
+        months = right.number_input("Months to report", min_value=1, max_value=24, value=6, step=1, key="annex_a_months",
+                                    help="The calendar months ending with the export's month. Annex A holds six "
+                                         "months (or twelve); each month's figures replace those of earlier exports.")
+        return ListOptions(as_at=as_at, months=int(months))
+    return ListOptions()
+
+
+def saved_mapping(current: CurrentData) -> dict[str, str]:
+    """The Annex A mapping saved by an officer (Annex A id -> the return's indicator id, "" = new)."""
+    return mapping_from_text(setting(current, MAPPING_SETTING, "")) if setting(current, MAPPING_SETTING, "") else {}
+
+
+def choose_mapping(checked: Checked, current: CurrentData) -> dict[str, str]:
+    """The officer's choice, for each Annex A indicator in the file, of the return's indicator it is
+    (only those of the same unit and aggregation are offered) or a new one; defaults: the saved
+    mapping, else a suggestion from titles."""
+    catalogue = current.ret.indicators
+    remembered = saved_mapping(current)
+    suggested = suggested_mapping(catalogue)
+    chosen = {}
+    st.subheader("Which of your indicators is each Annex A figure?")
+    st.caption("Choose once: the choice is saved with the upload, so next month's export needs none. An Annex A "
+               "figure added as new gets its own place on its dashboard.")
+    for row in checked.ret.indicators.itertuples(index=False):
+        fits = catalogue[(catalogue["unit"] == row.unit) & (catalogue["aggregation"] == row.aggregation)]
+        options = [NEW_INDICATOR] + list(fits["indicator_id"])
+        titles = dict(zip(fits["indicator_id"], fits["title"]))
+        default = remembered.get(row.indicator_id, suggested.get(row.indicator_id, NEW_INDICATOR))
+        chosen[row.indicator_id] = st.selectbox(
+            literal(f"{row.indicator_id} {row.title}"), options, key=f"annex_a_map_{row.indicator_id}",
+            index=options.index(default) if default in options else 0,
+            format_func=lambda target, titles=titles: "Add as a new indicator" if target == NEW_INDICATOR
+            else literal(f"{target} {titles[target]}"))
+    return chosen
+
+
+def mapped(checked: Checked, mapping: dict[str, str], current: CurrentData) -> Checked:
+    """The upload with Annex A ids renamed to the return's own, or the problems the mapping has."""
+    try:
+        return dataclasses.replace(checked, ret=map_indicators(checked.ret, mapping, current.ret.indicators))
+    except ReturnError as error:
+        return dataclasses.replace(checked, problems=error.problems)
+
+
+def remember_mapping(mapping: dict[str, str], current: CurrentData, who: str) -> None:
+    """Save the Annex A mapping as a setting when it differs from the one saved."""
+    if mapping != saved_mapping(current):
+        store().set_setting(MAPPING_SETTING, mapping_to_text(mapping), who)
+
+
+def show_notes(checked: Checked) -> None:
+    """What reading the file covered, left out or could not work out (Annex A's notes), as plain sentences."""
+    if checked.ret.notes:
+        with st.expander(f"What the lists held: {len(checked.ret.notes)} notes", expanded=True,
+                         icon=":material/info:"):
+            st.markdown("\n".join(f"- {literal(note)}" for note in checked.ret.notes))
 
 
 def problem_table(problems: list[Problem]) -> pd.DataFrame:
@@ -131,7 +220,11 @@ def show_preview(checked: Checked, current: CurrentData, mode: str) -> None:
     columns = st.columns(4)
     for column, status in zip(columns, ("new", "revised", "unchanged", "no longer current")):
         column.metric(STATUS_WORDS[status], f"{counts.get(status, 0):,}", border=True)
-    if stored is None:
+    if stored is None and mode == "partial":
+        st.warning("Nothing has been uploaded yet (the app is showing demo data), so every figure is new, and once "
+                   "this is saved the dashboards show only what it holds. Upload your return first (or "
+                   "data/demo_return.xlsx, to try the app out).", icon=":material/warning:")
+    elif stored is None:
         st.info("Nothing has been uploaded yet (the app is showing demo data), so every figure is new.")
     catalogue = pd.concat([checked.ret.indicators, current.ret.indicators]).drop_duplicates("indicator_id")
     revised = preview[preview["status"] == "revised"]
