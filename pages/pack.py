@@ -14,9 +14,13 @@ st.markdown(f"The pack for **{period.display()}**: a cover, the indicators that 
 committee = st.text_input("Committee", value=data.ret.about.get("committee", "Children's Services Scrutiny Committee"),
                           key="pack_committee", max_chars=120)
 wanted = (data.token, frequency, period.label, committee)
+cached.chart_pool()  # start the chart processes now, so they are ready when asked
 if st.button("Make the meeting pack", type="primary", icon=":material/picture_as_pdf:"):
-    with st.spinner("Drawing the charts and laying out the pages…"):
-        st.session_state["pack_files"] = {"key": wanted, **cached.meeting_pack(data, frequency, period.label, committee)}
+    bar = st.progress(0.0, text="Working out the published figures")
+    files = cached.meeting_pack(data, frequency, period.label, committee,
+                                lambda done, words: bar.progress(done, text=words))
+    bar.empty()
+    st.session_state["pack_files"] = {"key": wanted, **files}
 files = st.session_state.get("pack_files")
 if files and files["key"] == wanted:
     name = f"performance-pack-{period.label.replace(' ', '-')}"

@@ -8,9 +8,12 @@ are drawn server-side by vl-convert, so no browser is needed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +94,38 @@ def change(row: pd.Series, when: str) -> str:
     return f"{indicators.change_words(direction, moved)} from {shown(row, f'{when}_value')} ({row[f'{when}_period']})"
 
 
+def chart_key(spec: dict) -> str:
+    """A chart's content hash: the same spec always draws the same picture, so it is drawn once."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+def draw_charts(pack: Pack, pool: Executor | None = None, cache: MutableMapping[str, bytes] | None = None,
+                progress: Callable[[float, str], None] | None = None) -> dict[str, bytes]:
+    """Each indicator's chart as PNG, dashboard by dashboard: on `pool`'s processes when given (charts are
+    independent, so they draw side by side), and reusing `cache` (content hash -> PNG) for any chart whose
+    spec has not changed since it was last drawn. `progress` hears the share done and the dashboard drawn.
+    """
+    cache = {} if cache is None else cache
+    order = [(dashboard, indicator_id) for dashboard in pack.report.dashboards()
+             for indicator_id in pack.report.rows_of(dashboard)["indicator_id"] if indicator_id in pack.chart_specs]
+    keys = {indicator_id: chart_key(pack.chart_specs[indicator_id]) for _, indicator_id in order}
+    missing = list(dict.fromkeys(keys[indicator_id] for _, indicator_id in order if keys[indicator_id] not in cache))
+    specs = {keys[indicator_id]: pack.chart_specs[indicator_id] for _, indicator_id in order}
+    drawn = pool.map(chart_png, [specs[key] for key in missing]) if pool is not None else \
+        (chart_png(specs[key]) for key in missing)
+    dashboards = {keys[indicator_id]: dashboard for dashboard, indicator_id in order}
+    for done, (key, png) in enumerate(zip(missing, drawn), start=1):
+        cache[key] = png
+        if progress is not None:
+            progress(done / len(missing), f"Drawing the charts of {dashboards[key]}")
+    return {indicator_id: cache[keys[indicator_id]] for _, indicator_id in order}
+
+
+def warm_up() -> None:
+    """Load vl-convert's engine and the pack's font in a chart-drawing process before it is needed."""
+    chart_png({"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+
+
 def chart_png(spec: dict, width: int = CHART_SIZE[0], height: int = CHART_SIZE[1]) -> bytes:
     """A chart rendered to PNG without a browser, at a fixed size for print, in the pack's font."""
     vl_convert.register_font_directory(str(FONTS))
@@ -122,10 +157,9 @@ class _PackPdf(FPDF):
 def pack_pdf(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
     """The meeting pack: cover, needs attention, summary table, then each dashboard's pages.
 
-    `images`: each indicator's chart as PNG, already drawn; the charts of `pack.chart_specs`
-    are drawn here when not given.
+    `images`: each indicator's chart as PNG, already drawn (`draw_charts`); drawn here when not given.
     """
-    images = dict(images) if images is not None else {key: chart_png(spec) for key, spec in pack.chart_specs.items()}
+    images = dict(images) if images is not None else draw_charts(pack)
     pdf = _PackPdf(orientation="L", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))

@@ -28,6 +28,7 @@ from render import pack as pack_module
 from render.pack import change
 from render.style import RAG_WORDS, VARIATION_WORDS
 from store import Store
+from ui import cached
 from units import format_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,7 @@ def app_store(tmp_path, monkeypatch):
     monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
     blank = blank_png()
     monkeypatch.setattr(pack_module, "chart_png", lambda spec, *size: blank)
+    monkeypatch.setattr(cached, "chart_pool", lambda: None)  # drawn here, as blanks, not in other processes
     st.cache_data.clear()
     st.cache_resource.clear()
     yield Store(f"sqlite:///{tmp_path / 'store.sqlite'}")

@@ -225,3 +225,23 @@ def test_workbook_keeps_text_as_text(book):
     assert commentary[0][2].startswith("'=HYPERLINK") and commentary[0][3] == "'@attacker"
     formulas = [cell for sheet in book for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
     assert formulas == []
+
+
+def test_charts_drawn_side_by_side_give_the_same_pack_as_one_by_one(pack):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from render.pack import draw_charts
+
+    serial = draw_charts(pack)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        concurrent = draw_charts(pack, pool)
+    assert list(concurrent) == list(serial) and concurrent == serial  # the same pictures, in the same order
+    assert pack_pdf(pack, concurrent) == pack_pdf(pack, serial)  # so the same PDF, byte for byte
+    cache = {}
+    seen = []
+    first = draw_charts(pack, cache=cache, progress=lambda done, words: seen.append((done, words)))
+    assert seen[-1][0] == 1.0 and seen[0][1] == f"Drawing the charts of {pack.report.dashboards()[0]}"
+    again = []
+    assert draw_charts(pack, cache=cache, progress=lambda done, words: again.append(done)) == first
+    assert again == []  # nothing changed, so nothing is drawn again

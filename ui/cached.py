@@ -7,6 +7,9 @@ are cached as resources (shared, not copied): nothing here or in a page mutates 
 from __future__ import annotations
 
 import functools
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 import streamlit as st
@@ -16,11 +19,12 @@ import benchmarking
 import disclosure
 import indicators
 from render import charts, tables
-from render.pack import build_pack, page_count, pack_pdf
+from render.pack import build_pack, draw_charts, pack_pdf, page_count, warm_up
 from render.workbook import pack_workbook
 from ui.data import (CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
                      published_figures, region_of)
 
+CHART_WORKERS = 2  # the machine's cores: charts are drawn side by side, one per core
 _cached = functools.partial(st.cache_resource, show_spinner=False, hash_funcs={CurrentData: lambda data: data.token})
 
 
@@ -88,11 +92,29 @@ def sparkline(data: CurrentData, indicator_id: str, frequency: str, period: str)
 
 
 
-@_cached(max_entries=4)
-def meeting_pack(data: CurrentData, frequency: str, period: str, committee: str) -> dict:
-    """The pack's PDF and Excel bytes for a period (made once per data, settings, period and committee)."""
+@st.cache_resource(show_spinner=False)
+def chart_pool() -> ProcessPoolExecutor:
+    """Two processes that draw the pack's charts side by side (started when the Meeting pack page first
+    opens, so they are ready by the time it is asked for), keeping the app's own process free."""
+    return ProcessPoolExecutor(max_workers=CHART_WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=warm_up)
+
+
+@st.cache_resource(show_spinner=False)
+def chart_images() -> dict[str, bytes]:
+    """Charts already drawn, by content hash, shared by every pack this process makes."""
+    return {}
+
+
+def meeting_pack(data: CurrentData, frequency: str, period: str, committee: str,
+                 progress: Callable[[float, str], None] | None = None) -> dict:
+    """The pack's PDF and Excel bytes for a period: charts drawn on the chart processes (or reused), then
+    the pages laid out. `progress` hears how far it has got."""
     published = public_report(data, frequency, period)
     pack = build_pack(published, data.authority, committee, neighbour_average(data), data.is_demo)
-    pdf = pack_pdf(pack)
+    images = draw_charts(pack, chart_pool(), chart_images(), progress)
+    if progress is not None:
+        progress(1.0, "Laying out the pages and the workbook")
+    pdf = pack_pdf(pack, images)
     return {"pdf": pdf, "xlsx": pack_workbook(published, pack.about()), "pages": page_count(pdf),
             "made": pd.Timestamp.now(tz="Europe/London").strftime("%d %b %Y %H:%M")}
