@@ -1,7 +1,6 @@
 """Needs attention: only the indicators that are red, worsening for two or more periods, or flagged by SPC."""
 import streamlit as st
 
-from render import html
 from ui import cached, filters, sections
 from ui.data import current
 
@@ -17,4 +16,4 @@ if unexplained:
     st.warning(f"{unexplained} red indicator{'s have' if unexplained != 1 else ' has'} no explanation for "
                f"{period.display()} yet.", icon=":material/edit_note:")
     st.page_link("pages/commentary.py", label="Write commentary", icon=":material/edit_note:")
-st.html(html.attention_html(rows))
+st.html(cached.attention_html(data, frequency, period.label, False))

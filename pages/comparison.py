@@ -48,29 +48,11 @@ if la_code:
             columns={"rank": "Closeness rank", "la_code": "Code", "la_name": "Authority", "closeness": "Closeness"}),
             hide_index=True, width="stretch")
 
-table = cached.comparisons(data, la_code)
-region = region_of(data, la_code)[1]
-catalogue = data.ret.indicators.set_index("indicator_id")
-figures = published_figures(data.store_token)
-for row in comparators_map().itertuples(index=False):
-    if row.indicator_id not in catalogue.index:
-        continue
-    indicator = catalogue.loc[row.indicator_id]
-    rows = table[(table["indicator_id"] == row.indicator_id) & (table["breakdown"] == row.breakdown)]
-    if rows.empty:
-        continue
-    label = f"{indicator['title']}" + (f": {row.breakdown}" if row.breakdown else "")
-    st.html(f'<h3 id="{html.esc(f"{row.indicator_id}-{row.breakdown}".lower().replace(" ", "-"))}">'
-            f"{html.esc(label)}</h3>"
-            + html.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"], average, region)
-            + f'<p class="muted">{html.esc(rows["measure_label"].iloc[0])}. Source: '
-              f'{html.esc(rows.sort_values("period")["source"].iloc[-1])}.{" " + html.esc(row.note) if row.note else ""}</p>')
-    latest = rows.sort_values("period")["period"].iloc[-1]
-    with st.expander(f"Each authority's figure, {literal(latest)}"):
-        authorities = benchmarking.authority_figures(figures, row, latest, neighbours().get(la_code, []))
-        if not authorities.empty and authorities["value"].notna().any():
-            chart = charts.neighbour_bars(authorities.dropna(subset=["value"]), indicator["unit"], label, la_code)
-            st.vega_lite_chart(spec=chart.to_dict(), width="stretch")
-        st.dataframe(authorities.rename(columns={"la_code": "Code", "la_name": "Authority", "value": "Value",
-                                                 "symbol": "Symbol", "neighbour_rank": "Neighbour (1 = closest)"}),
-                     hide_index=True, width="stretch")
+for measure in cached.comparison_measures(data, la_code, average):
+    st.html(measure["html"])
+    # every authority's figure is drawn only when asked for, so the page stays quick
+    if st.toggle(f"Show each authority's figure, {literal(measure['latest'])}", key=f"every_{measure['key']}"):
+        every = cached.every_authority(data, la_code, measure["index"], measure["latest"])
+        if every["spec"]:
+            st.vega_lite_chart(spec=every["spec"], width="stretch")
+        st.dataframe(every["table"], hide_index=True, width="stretch")

@@ -20,16 +20,10 @@ dashboard = st.pills("Dashboard", names, key="dashboard", required=True, label_v
                      format_func=literal)
 st.query_params["dashboard"] = st.session_state["dashboard_linked"] = dashboard
 sections.page_header(data, dashboard, period)
-rows = report.rows_of(dashboard)
-notes = set(rows["comparator_note"]) - {""}
-if len(notes) == 1 and len(rows) > 1 and (rows["comparator_note"] != "").all():
-    st.html(f'<div class="key">{html.esc(notes.pop())}</div>')
-note = report.dashboard_note(dashboard)
-if words := html.row_commentary_html(note, "Dashboard commentary") + html.earlier_commentary_html(note):
-    st.html(words)
-sections.missing_overview(report, dashboard)
+if head := cached.dashboard_head_html(data, frequency, period.label, dashboard, False):
+    st.html(head)
 with st.expander("Key: colours, arrows and SPC icons"):
     st.html(html.key_html())
     st.markdown(html.SPC_EXPLAINER)
-for indicator_id in rows["indicator_id"]:
+for indicator_id in report.rows_of(dashboard)["indicator_id"]:
     sections.indicator_section(data, report, indicator_id)

@@ -2,12 +2,9 @@
 import streamlit as st
 
 import indicators
-from render import charts
-from render.workbook import safe_csv
 from ui import cached, filters, sections
 from ui.data import current
 from ui.text import literal
-from units import format_value
 
 data = current()
 frequency, period = filters.selected_view(data)
@@ -21,17 +18,13 @@ if "explore" not in st.session_state:
     st.session_state["explore"] = defaults
 picks = st.multiselect("Indicators and breakdowns", list(choices), key="explore", bind="query-params",
                        format_func=lambda pick: literal(choices.get(pick, pick)), max_selections=6)
-frame = charts.history_frame(indicators.combined_series(table, data.ret.indicators, picks))
-if frame.empty:
+view = cached.explore_view(data, frequency, tuple(picks))
+if view["frame"].empty:
     st.info("Choose at least one indicator.")
     st.stop()
-if frame["unit"].nunique() > 2:
+if view["frame"]["unit"].nunique() > 2:
     st.warning("Only the first two kinds of figure are drawn (one axis each); the table shows them all.")
-st.vega_lite_chart(spec=charts.explore_chart(frame).to_dict(), width="stretch")
-wide = frame.assign(shown=[format_value(v, u) for v, u in zip(frame["value"], frame["unit"])]) \
-    .pivot_table(index=["period_start", "period_display"], columns="series", values="shown", aggfunc="first") \
-    .reset_index().sort_values("period_start", ascending=False).drop(columns="period_start") \
-    .rename(columns={"period_display": "Period"})
-st.dataframe(wide, hide_index=True, width="stretch")
-st.download_button("Download this table (CSV)", safe_csv(wide), file_name="explore.csv", mime="text/csv",
+st.vega_lite_chart(spec=view["spec"], width="stretch")
+st.dataframe(view["wide"], hide_index=True, width="stretch")
+st.download_button("Download this table (CSV)", view["csv"], file_name="explore.csv", mime="text/csv",
                    icon=":material/download:")

@@ -1,7 +1,6 @@
 """Summary: every indicator's figure for the period, with RAG and direction, dashboard by dashboard."""
 import streamlit as st
 
-from render import html
 from ui import cached, filters, sections
 from ui.data import current
 from ui.text import literal
@@ -9,9 +8,9 @@ from ui.text import literal
 data = current()
 frequency, period = filters.selected_view(data)
 sections.page_header(data, f"Performance summary: {data.authority}", period)
-report = cached.report(data, frequency, period.label)
-st.html(html.rag_tiles_html(report.summary) + html.key_html())
-for dashboard in report.dashboards():
-    st.html(html.summary_table_html(report.rows_of(dashboard), dashboard))
+head, tables = cached.summary_html(data, frequency, period.label)
+st.html(head)
+for dashboard, table in tables:
+    st.html(table)
     st.page_link("pages/dashboard.py", label=f"Open {literal(dashboard)}: trends, breakdowns and commentary",
                  icon=":material/monitoring:", query_params=filters.link_params(frequency, period, dashboard=dashboard))

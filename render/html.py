@@ -419,6 +419,38 @@ def attention_html(rows: pd.DataFrame, public: bool = False, css_class: str = "a
     return f'<div class="{css_class}">' + "".join(items) + "</div>"
 
 
+def definition_html(row: pd.Series) -> str:
+    """An indicator's definition, source and note on national figures, in the muted style of facts."""
+    facts = f"<strong>Definition.</strong> {esc(row['definition'])}"
+    if row["source"]:
+        facts += f" <strong>Source:</strong> {esc(row['source'])}."
+    if row["comparator_note"]:
+        facts += f'<br><span class="muted">{esc(row["comparator_note"])}</span>'
+    return f'<p class="muted" style="font-size:0.95rem">{facts}</p>'
+
+
+def dashboard_head_html(report, dashboard: str, public: bool,
+                        questions=("children", "setting", "duration", "interviews")) -> str:
+    """What heads a dashboard: for officers, a note on national figures its indicators share and its
+    commentary (current, and earlier); then dashboard 7's overview of the committee's four questions.
+    (Committee mode puts commentary and notes beside the figures instead.)"""
+    head = ""
+    if not public:
+        rows = report.rows_of(dashboard)
+        notes = set(rows["comparator_note"]) - {""}
+        if len(notes) == 1 and len(rows) > 1 and (rows["comparator_note"] != "").all():
+            head = f'<div class="key">{esc(notes.pop())}</div>'
+        note = report.dashboard_note(dashboard)
+        head += row_commentary_html(note, "Dashboard commentary") + earlier_commentary_html(note)
+    overview = indicators.missing_overview(report, dashboard)
+    if overview is not None:
+        shown = report.indicator(indicators.MISSING_IDS["incidents"])["period_display"]
+        css = ' class="present-overview"' if public else ""
+        head += (f'<div{css}><h3>Missing from home and care: {esc(shown)}</h3>'
+                 + missing_overview_html(overview, public, questions) + "</div>")
+    return head
+
+
 def missing_overview_html(overview: pd.DataFrame, public: bool = False, questions=("children", "setting",
                                                                                     "duration", "interviews")) -> str:
     """Dashboard 7's overview tables: children and incidents, home or care, how long, return interviews."""

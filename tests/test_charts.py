@@ -89,8 +89,9 @@ def test_breakdowns_are_told_apart_by_dash_and_shape_not_colour_alone(monthly_re
 
 def test_published_counts_are_not_drawn_against_monthly_counts(demo):
     ret, monthly, yearly = demo
-    points = pd.DataFrame({"period": ["2024-25"], "period_end": [pd.Timestamp(2025, 3, 31)], "series": ["England"],
-                           "value": [632830.0], "source": ["DfE"]})
+    points = pd.DataFrame({"period": ["2024-25"], "period_end": [pd.Timestamp(2025, 3, 31)],
+                           "when": ["in 2024-25"], "series": ["England"], "value": [632830.0],
+                           "decimals": pd.array([0], dtype="Int64"), "source": ["DfE"]})
     monthly_counts = charts.indicator_trend(catalogue_row(ret, "CSC01"), indicators.series(ret, "CSC01", "month", monthly),
                                             points).to_dict()
     assert "632830" not in json.dumps(monthly_counts)
@@ -138,7 +139,8 @@ def test_published_years_before_the_councils_own_months_are_not_drawn(demo):
     ret, monthly, _ = demo
     points = pd.DataFrame({"period": ["2013-14", "2023-24"], "series": ["England", "England"],
                            "period_end": [pd.Timestamp(2014, 3, 31), pd.Timestamp(2024, 3, 31)],
-                           "value": [23.4, 21.1], "source": ["DfE", "DfE"]})
+                           "when": ["in 2013-14", "in 2023-24"], "value": [23.4, 21.1],
+                           "decimals": pd.array([1, 1], dtype="Int64"), "source": ["DfE", "DfE"]})
     spec = json.dumps(charts.indicator_trend(catalogue_row(ret, "CSC03"),
                                              indicators.series(ret, "CSC03", "month", monthly), points).to_dict())
     # the demo starts in April 2022: 2023-24's figure is drawn, 2013-14's stays in the comparison table

@@ -12,17 +12,19 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from streamlit import dataframe_util
 
 import benchmarking
 import disclosure
 import indicators
-from render import charts, tables
+from render import charts, html, tables
 from render.pack import build_pack, draw_charts, pack_pdf, page_count, warm_up
-from render.workbook import pack_workbook
+from render.workbook import pack_workbook, safe_csv
 from ui.data import (CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
                      published_figures, region_of)
+from units import format_value
 
 CHART_WORKERS = 2  # the machine's cores: charts are drawn side by side, one per core
 _cached = functools.partial(st.cache_resource, show_spinner=False, hash_funcs={CurrentData: lambda data: data.token})
@@ -36,6 +38,49 @@ def comparisons(data: CurrentData, la_code: str) -> pd.DataFrame:
         published_figures(data.store_token), comparators_map(), la_code or None,
         neighbours().get(la_code, []), region_of(data, la_code)[0], polarities)
     return benchmarking.merge_comparators(data.ret.comparators, published)
+
+
+@_cached(max_entries=16)
+def comparison_measures(data: CurrentData, la_code: str, average: str) -> tuple[dict, ...]:
+    """Each mapped measure of the comparison page: its heading, published figures by year, measure and
+    source as HTML, with what `every_authority` needs to draw every authority's figure."""
+    table = comparisons(data, la_code)
+    region = region_of(data, la_code)[1]
+    catalogue = data.ret.indicators.set_index("indicator_id")
+    measures = []
+    for index, row in enumerate(comparators_map().itertuples(index=False)):
+        rows = table[(table["indicator_id"] == row.indicator_id) & (table["breakdown"] == row.breakdown)]
+        if row.indicator_id not in catalogue.index or rows.empty:
+            continue
+        indicator = catalogue.loc[row.indicator_id]
+        label = f"{indicator['title']}" + (f": {row.breakdown}" if row.breakdown else "")
+        newest = rows.sort_values("period").iloc[-1]
+        anchor = f"{row.indicator_id}-{row.breakdown}".lower().replace(" ", "-")
+        measures.append({
+            "key": anchor, "index": index, "latest": newest["period"],
+            "html": (f'<h3 id="{html.esc(anchor)}">{html.esc(label)}</h3>'
+                     + html.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"],
+                                                 average, region)
+                     + f'<p class="muted">{html.esc(newest["measure_label"])}. Source: {html.esc(newest["source"])}.'
+                     + (f" {html.esc(row.note)}" if row.note else "") + "</p>")})
+    return tuple(measures)
+
+
+@_cached(max_entries=128)
+def every_authority(data: CurrentData, la_code: str, index: int, period: str) -> dict:
+    """Every authority's published figure for one mapped measure and year: a sorted bar chart and the table."""
+    row = comparators_map().iloc[index]
+    indicator = data.ret.indicators.set_index("indicator_id").loc[row["indicator_id"]]
+    authorities = benchmarking.authority_figures(published_figures(data.store_token), row, period,
+                                                 neighbours().get(la_code, []))
+    label = f"{indicator['title']}" + (f": {row['breakdown']}" if row["breakdown"] else "")
+    spec = None
+    if not authorities.empty and authorities["value"].notna().any():
+        spec = _arrow_datasets(charts.neighbour_bars(authorities.dropna(subset=["value"]), indicator["unit"], label,
+                                                     la_code).to_dict())
+    return {"spec": spec, "table": authorities.rename(columns={
+        "la_code": "Code", "la_name": "Authority", "value": "Value", "symbol": "Symbol",
+        "neighbour_rank": "Neighbour (1 = closest)"})}
 
 
 @_cached(max_entries=32)
@@ -80,15 +125,67 @@ def indicator_view(data: CurrentData, indicator_id: str, frequency: str, period:
     built = charts.report_charts(shown, indicator_id, neighbour_average(data), public)
     view = {name: _arrow_datasets(chart.to_dict()) for name, chart in built.items()}
     row = shown.indicator(indicator_id)
-    view["table"] = tables.figures_table(shown.history_of(indicator_id), row["unit"], public)
+    view["table"] = pa.Table.from_pandas(tables.figures_table(shown.history_of(indicator_id), row["unit"], public),
+                                         preserve_index=False)
     view["spc_reason"] = "" if "spc" in built else charts.spc_reason(shown, indicator_id, public)
+    words = html.row_commentary_html(row) or ("" if public else html.unexplained_html(row))
+    view["card"] = html.indicator_card_html(row, public, words + ("" if public else html.earlier_commentary_html(row)))
+    view["facts"] = html.definition_html(row)
+    view["published"] = _published_html(data, shown.latest_published(indicator_id), row["unit"])
     return view
+
+
+def _published_html(data: CurrentData, latest: pd.Series | None, unit: str) -> str:
+    """The latest published comparators for an indicator's card, with the source named ("" when none)."""
+    if latest is None:
+        return ""
+    card = html.comparator_card_html(latest, unit, neighbour_average(data), region_of(data, authority_code(data))[1])
+    return card + f'<p class="muted" style="font-size:0.9rem">Source: {html.esc(latest["source"])}.</p>' if card else ""
+
+
+@_cached(max_entries=64)
+def summary_html(data: CurrentData, frequency: str, period: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The Summary page's tiles and key, and each dashboard's table, as HTML."""
+    shown = report(data, frequency, period)
+    return (html.rag_tiles_html(shown.summary) + html.key_html(),
+            tuple((dashboard, html.summary_table_html(shown.rows_of(dashboard), dashboard))
+                  for dashboard in shown.dashboards()))
+
+
+@_cached(max_entries=128)
+def dashboard_head_html(data: CurrentData, frequency: str, period: str, dashboard: str, public: bool,
+                        questions: tuple[str, ...] = ("children", "setting", "duration", "interviews")) -> str:
+    """A dashboard's shared note, its own commentary and (dashboard 7) its overview, as HTML."""
+    shown = public_report(data, frequency, period) if public else report(data, frequency, period)
+    return html.dashboard_head_html(shown, dashboard, public, questions)
+
+
+@_cached(max_entries=64)
+def attention_html(data: CurrentData, frequency: str, period: str, public: bool) -> str:
+    """The needs-attention list as HTML (committee mode splits it into screens itself)."""
+    shown = public_report(data, frequency, period) if public else report(data, frequency, period)
+    return html.attention_html(shown.attention, public)
 
 
 @_cached(max_entries=512)
 def sparkline(data: CurrentData, indicator_id: str, frequency: str, period: str) -> dict:
-    """A committee tile's small public trend as a cached spec."""
-    return charts.report_sparkline(public_report(data, frequency, period), indicator_id).to_dict()
+    """A committee tile's small public trend as a cached spec (its data already in Arrow form)."""
+    return _arrow_datasets(charts.report_sparkline(public_report(data, frequency, period), indicator_id).to_dict())
+
+
+@_cached(max_entries=64)
+def explore_view(data: CurrentData, frequency: str, picks: tuple[str, ...]) -> dict:
+    """Explore's chart spec and table for the chosen indicators, worked out once per choice."""
+    table = period_table(data, frequency)
+    frame = charts.history_frame(indicators.combined_series(table, data.ret.indicators, list(picks)))
+    if frame.empty:
+        return {"frame": frame}
+    wide = frame.assign(shown=[format_value(v, u) for v, u in zip(frame["value"], frame["unit"])]) \
+        .pivot_table(index=["period_start", "period_display"], columns="series", values="shown", aggfunc="first") \
+        .reset_index().sort_values("period_start", ascending=False).drop(columns="period_start") \
+        .rename(columns={"period_display": "Period"})
+    return {"frame": frame, "spec": _arrow_datasets(charts.explore_chart(frame).to_dict()), "wide": wide,
+            "csv": safe_csv(wide)}
 
 
 

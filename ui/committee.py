@@ -122,11 +122,9 @@ def dashboard_screen(data: CurrentData, report: indicators.Report, screen: Scree
     rows = report.summary.set_index("indicator_id").loc[list(screen.ids)].reset_index()
     figures, side = st.columns([7, 3], gap="medium")
     with figures:
-        overview = indicators.missing_overview(report, screen.dashboard)
-        if overview is not None:
-            st.html('<div class="present-overview">'
-                    + html.missing_overview_html(overview, public=True, questions=("setting", "duration"))
-                    + "</div>")
+        if indicators.has_missing_overview(report.rows_of(screen.dashboard)["indicator_id"]):
+            st.html(cached.dashboard_head_html(data, report.frequency, report.period.label, screen.dashboard, True,
+                                               ("setting", "duration")))
         columns = st.columns(TILES_PER_ROW, gap="small")
         for position, (_, row) in enumerate(rows.iterrows()):
             with columns[position % TILES_PER_ROW]:

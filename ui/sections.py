@@ -1,15 +1,14 @@
-"""Pieces of page the app repeats: the page header, an indicator's section, dashboard 7's overview and
-the published comparators panel. Each draws what the engine's report says; none computes a figure."""
+"""Pieces of page the app repeats: the page header and an indicator's section. Each draws what the
+engine's report says (as cached HTML and chart specs); none computes a figure."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import indicators
 from periods import Period
 from render import html
 from ui import cached
-from ui.data import CurrentData, authority_code, neighbour_average, region_of
+from ui.data import CurrentData
 from ui.editing import editing_note
 
 
@@ -46,17 +45,7 @@ def indicator_section(data: CurrentData, report: indicators.Report, indicator_id
         st.html(f'<h3 id="{html.esc(indicator_id.lower())}">{html.esc(row["title"])}</h3>')
         left, right = st.columns([2, 3], gap="large")
         with left:
-            words = html.row_commentary_html(row) or ("" if public else html.unexplained_html(row))
-            if not public:
-                words += html.earlier_commentary_html(row)
-            st.html(html.indicator_card_html(row, public, words))
-            facts = f"<strong>Definition.</strong> {html.esc(row['definition'])}"
-            if row["source"]:
-                facts += f" <strong>Source:</strong> {html.esc(row['source'])}."
-            if row["comparator_note"]:
-                facts += f'<br><span class="muted">{html.esc(row["comparator_note"])}</span>'
-            st.html(f'<p class="muted" style="font-size:0.95rem">{facts}</p>')
-            comparator_panel(data, report.latest_published(indicator_id), row["unit"])
+            st.html(view["card"] + view["facts"] + view["published"])
         with right:
             names = ["Trend"] + (["Breakdown"] if "breakdown" in view else []) + ["SPC"] + \
                 (["Same month each year"] if "seasonal" in view else []) + ["Data"]
@@ -81,22 +70,4 @@ def indicator_section(data: CurrentData, report: indicators.Report, indicator_id
                 st.dataframe(view["table"], hide_index=True, width="stretch")
 
 
-def missing_overview(report: indicators.Report, dashboard: str, public: bool = False,
-                     questions=("children", "setting", "duration", "interviews")) -> None:
-    """Dashboard 7's answers on one screen: children and incidents, home or care, how long, interviews."""
-    overview = indicators.missing_overview(report, dashboard)
-    if overview is None:
-        return
-    shown = report.indicator(indicators.MISSING_IDS["incidents"])["period_display"]
-    st.html(f'<h3>Missing from home and care: {html.esc(shown)}</h3>'
-            + html.missing_overview_html(overview, public, questions))
 
-
-def comparator_panel(data: CurrentData, latest: pd.Series | None, unit: str) -> None:
-    """The latest published comparators for an indicator, with the source named."""
-    if latest is None:
-        return
-    region = region_of(data, authority_code(data))[1]
-    card = html.comparator_card_html(latest, unit, neighbour_average(data), region)
-    if card:
-        st.html(card + f'<p class="muted" style="font-size:0.9rem">Source: {html.esc(latest["source"])}.</p>')
