@@ -31,6 +31,7 @@ from periods import MONTHS_IN, parse_period, span_key
 
 SMALLEST, LARGEST = 1, 5
 SYMBOL = "c"
+NOT_COMPARED = f"not compared: a figure is withheld ({SYMBOL})"  # why a public view gives no direction
 WITHHELD = "withheld"
 FOOTNOTE = ("c = a number from 1 to 5, or a figure that would reveal one, is not shown to protect "
             "children's privacy (Department for Education convention).")

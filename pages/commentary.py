@@ -27,7 +27,7 @@ catalogue = data.ret.indicators
 subjects = {f"dashboard:{name}": f"Whole dashboard: {name}" for name in indicators.dashboards(data.ret)}
 subjects |= {f"indicator:{row.indicator_id}": f"{row.indicator_id} {row.title}" for row in catalogue.itertuples()}
 first = f"indicator:{unexplained['indicator_id'].iloc[0]}" if not unexplained.empty else list(subjects)[0]
-subject = st.selectbox("About", list(subjects), format_func=lambda key: literal(subjects[key]),
+subject = st.selectbox("About", list(subjects), format_func=subjects.get,
                        index=list(subjects).index(first), key="commentary_subject")
 scope, _, name = subject.partition(":")
 periods = [choice.label for choice in indicators.available_periods(data.ret, frequency)]

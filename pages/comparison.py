@@ -30,7 +30,7 @@ if st.session_state.get("average") not in NEIGHBOUR_AVERAGES:
     wanted = st.query_params.get("average")
     st.session_state["average"] = wanted if wanted in NEIGHBOUR_AVERAGES else saved_average
 left, right = st.columns([3, 2])
-la_code = left.selectbox("Authority", list(names), key="la", format_func=lambda code: literal(names[code]))
+la_code = left.selectbox("Authority", list(names), key="la", format_func=names.get)
 average = right.radio("Statistical neighbours' figure", list(NEIGHBOUR_AVERAGES), horizontal=True, key="average",
                       format_func=NEIGHBOUR_AVERAGES.get)
 st.query_params.update(la=la_code, average=average)

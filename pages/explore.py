@@ -4,7 +4,6 @@ import streamlit as st
 import indicators
 from ui import cached, filters, sections
 from ui.data import current
-from ui.text import literal
 
 data = current()
 frequency, period = filters.selected_view(data)
@@ -17,7 +16,7 @@ defaults = [pick for pick in ("EH01", "EH02") if pick in choices] or list(choice
 if "explore" not in st.session_state:
     st.session_state["explore"] = defaults
 picks = st.multiselect("Indicators and breakdowns", list(choices), key="explore", bind="query-params",
-                       format_func=lambda pick: literal(choices.get(pick, pick)), max_selections=6)
+                       format_func=lambda pick: choices.get(pick, pick), max_selections=6)
 view = cached.explore_view(data, frequency, tuple(picks))
 if view["frame"].empty:
     st.info("Choose at least one indicator.")

@@ -28,7 +28,7 @@ st.dataframe(shown.rename(columns={"id": "Version", "saved_at": "Saved", "author
              column_config={"Bytes": st.column_config.NumberColumn(format="localized"),
                             "Figures": st.column_config.NumberColumn(format="localized")})
 
-labels = {int(row.id): literal(f"Version {row.id}: {row.filename} ({row.status})") for row in versions.itertuples()}
+labels = {int(row.id): f"Version {row.id}: {row.filename} ({row.status})" for row in versions.itertuples()}
 st.subheader("One version")
 chosen = st.selectbox("Version", list(labels), format_func=labels.get, key="history_version")
 filename, original = versions_store.original(chosen)

@@ -479,7 +479,7 @@ SPARKLINE_FONT = 18  # committee mode: legible on a projector (no text under 18 
 
 
 def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
-              height: int = 120) -> alt.TopLevelMixin:
+              height: int = 110) -> alt.TopLevelMixin:
     """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
     data = history_frame(history).tail(SPARKLINE_PERIODS)  # suppressed months stay as gaps, never joined across
     data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))

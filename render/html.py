@@ -114,9 +114,13 @@ def rag_badge(rag: str, count: int | None = None) -> str:
             f"{esc(text)}</span>")
 
 
-def direction_html(direction: str, moved: str, compared_with: str = "") -> str:
-    """An arrow for which way the figure moved and a word for whether that is better or worse."""
+def direction_html(direction: str, moved: str, compared_with: str = "", withheld: bool = False) -> str:
+    """An arrow for which way the figure moved and a word for whether that is better or worse.
+
+    `withheld` says there is no direction because a figure compared is withheld, not because none exists."""
     if not direction:
+        if withheld:
+            return f'<span class="muted">{esc(disclosure.NOT_COMPARED)}</span>'
         return '<span class="muted">no earlier figure to compare</span>'
     arrow, word = indicators.change_words(direction, moved).split(" ", 1)
     suffix = f' <span class="muted">{esc(compared_with)}</span>' if compared_with else ""
@@ -138,8 +142,13 @@ def changes_html(row: pd.Series, public: bool = False) -> tuple[str, str]:
                                    ("last_year", "last_year_direction", "last_year_movement")):
         words = (f"from {shown_value(row, f'{when}_value', public)} ({row[f'{when}_period']})"
                  if row[direction] else "")
-        out.append(direction_html(row[direction], row[moved], words))
+        out.append(direction_html(row[direction], row[moved], words, public and compares_withheld(row, when)))
     return out[0], out[1]
+
+
+def compares_withheld(row: pd.Series, when: str) -> bool:
+    """Whether the figure or the earlier one it is compared with (`previous`, `last_year`) is withheld."""
+    return bool(row.get("value_c", False)) or bool(row.get(f"{when}_value_c", False))
 
 
 def figure_cells(row: pd.Series, public: bool = False) -> tuple[str, str]:
@@ -482,13 +491,13 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 .block-container, [data-testid="stMainBlockContainer"] { padding: 0.7rem 1.4rem 0.3rem 1.4rem !important;
   max-width: 100% !important; }
+[data-testid="stVerticalBlock"] { gap: 0.45rem; }
 .present-top { display:flex; justify-content:space-between; align-items:flex-end; border-bottom:4px solid #1d70b8;
   padding-bottom:0.3rem; margin-bottom:0.4rem; }
 .present-top h1 { font-size:2.1rem; margin:0; padding:0; line-height:1.15; }
 .present-top .where { font-size:1.1rem; color:#0b0c0c; text-align:right; line-height:1.35; }
 .present-top .who { font-size:1.0rem; color:#383f43; }
-.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.4rem 0.6rem 0.2rem 0.6rem; background:#fff;
-  min-height:10.2rem; }
+.ptile { border:2px solid #b1b4b6; border-radius:6px; padding:0.4rem 0.6rem 0.2rem 0.6rem; background:#fff; }
 .ptile h3 { font-size:1.05rem; margin:0 0 0.2rem 0; padding:0; line-height:1.2; min-height:2.5em; }
 .ptile .big { font-size:2.3rem; font-weight:700; line-height:1.05; }
 .ptile .big .unit { font-size:0.85rem; font-weight:600; }
@@ -522,7 +531,8 @@ def present_tile_html(row: pd.Series) -> str:
     number, unit_words = (value, "") if value == disclosure.SYMBOL else format_value_parts(row["value"], row["unit"])
     target = f"target {format_value(row['target'], row['unit'])}" if not pd.isna(row["target"]) else ""
     since = direction_html(row["direction"], row["movement"],
-                           f"since {row['previous_period']}" if row["direction"] else "")
+                           f"since {row['previous_period']}" if row["direction"] else "",
+                           compares_withheld(row, "previous"))
     unit_words = f'<span class="unit"> {esc(unit_words)}</span>' if unit_words else ""
     return (f'<div class="ptile" {_figure_attributes(row, value)}><h3>{esc(row["title"])}</h3>'
             f'<div class="card-head"><span class="big">{esc(number)}{unit_words}</span>{rag_badge(row["rag"])}</div>'

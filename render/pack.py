@@ -26,7 +26,7 @@ from pypdf import PdfReader
 import disclosure
 import indicators
 from render import charts
-from render.html import data_as_at
+from render.html import compares_withheld, data_as_at
 from render.style import HEADER_FILL, INK, MUTED, RAG_FILL, RAG_INK, RAG_WORDS, VARIATION_WORDS, rgb
 from units import counts_text, format_value, format_value_parts
 
@@ -90,7 +90,7 @@ def change(row: pd.Series, when: str) -> str:
     direction = row["direction" if when == "previous" else "last_year_direction"]
     moved = row["movement" if when == "previous" else "last_year_movement"]
     if not direction:
-        return "–"
+        return disclosure.NOT_COMPARED if compares_withheld(row, when) else "–"
     return f"{indicators.change_words(direction, moved)} from {shown(row, f'{when}_value')} ({row[f'{when}_period']})"
 
 

@@ -20,6 +20,7 @@ import disclosure
 import indicators
 from data_loaders import PerformanceReturn
 from periods import Period, parse_period
+from render import html, pack
 
 DASHBOARD = "7 Missing from Home and Care"
 
@@ -156,6 +157,12 @@ def test_no_direction_to_or_from_a_withheld_figure():
     ret = make_return([catalogue_row("M")], counts("M", "2026-03", {"": 4}) + counts("M", "2026-04", {"": 40}))
     row = disclosure.public_report(indicators.report(ret, "month", "2026-04")).indicator("M")
     assert (row["value"], row["previous_value_c"], row["direction"], row["movement"]) == (40, True, "", "")
+    # and every published view says why there is no comparison, rather than that there is nothing earlier
+    assert html.changes_html(row, public=True)[0] == f'<span class="muted">{disclosure.NOT_COMPARED}</span>'
+    assert pack.change(row, "previous") == disclosure.NOT_COMPARED
+    alone = make_return([catalogue_row("M")], counts("M", "2026-04", {"": 40}))
+    first = disclosure.public_report(indicators.report(alone, "month", "2026-04")).indicator("M")
+    assert "no earlier figure to compare" in html.changes_html(first, public=True)[0] and pack.change(first, "previous") == "–"
 
 
 def test_a_median_over_a_withheld_group_is_withheld():

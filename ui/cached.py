@@ -193,8 +193,11 @@ def explore_view(data: CurrentData, frequency: str, picks: tuple[str, ...]) -> d
 def chart_pool() -> ProcessPoolExecutor:
     """Two processes that draw the pack's charts side by side (started when the Meeting pack page first
     opens, so they are ready by the time it is asked for), keeping the app's own process free."""
-    return ProcessPoolExecutor(max_workers=CHART_WORKERS, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=CHART_WORKERS, mp_context=multiprocessing.get_context("spawn"),
                                initializer=warm_up)
+    for _ in range(CHART_WORKERS):
+        pool.submit(int)  # a pool starts a process per task it is given, so give each one something now
+    return pool
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,7 +18,6 @@ from periods import FREQUENCIES, Period, parse_period
 from render import html
 from ui import cached
 from ui.data import CurrentData, current
-from ui.text import literal
 
 ATTENTION_PER_SCREEN = 6
 TILES_PER_SCREEN = 8
@@ -102,7 +101,7 @@ def controls(all_screens: list[Screen], index: int, frequency: str, period: Peri
                    shortcut="Right", key="present_next", width="stretch", type="primary")
     titles = [screen.title for screen in all_screens]
     picked = jump.selectbox("Go to screen", range(len(titles)), index=index, label_visibility="collapsed",
-                            key=f"jump_{index}", format_func=lambda number: literal(f"{number + 1}. {titles[number]}"))
+                            key=f"jump_{index}", format_func=lambda number: f"{number + 1}. {titles[number]}")
     if picked != index:
         _go(picked + 1)
         st.rerun()
@@ -125,8 +124,9 @@ def dashboard_screen(data: CurrentData, report: indicators.Report, screen: Scree
         if indicators.has_missing_overview(report.rows_of(screen.dashboard)["indicator_id"]):
             st.html(cached.dashboard_head_html(data, report.frequency, report.period.label, screen.dashboard, True,
                                                ("setting", "duration")))
-        columns = st.columns(TILES_PER_ROW, gap="small")
         for position, (_, row) in enumerate(rows.iterrows()):
+            if position % TILES_PER_ROW == 0:
+                columns = st.columns(TILES_PER_ROW, gap="small")  # a row at a time, so each row's tiles line up
             with columns[position % TILES_PER_ROW]:
                 st.html(html.present_tile_html(row))
                 spec = cached.sparkline(data, row["indicator_id"], report.frequency, report.period.label)

@@ -3,7 +3,9 @@
 Titles, dashboard names, notes and the like are data: Markdown, KaTeX (`$...$`), links, images,
 emoji and colour directives (`:red[...]`) in them must show as typed, never render. Every ASCII
 punctuation character that Markdown or Streamlit's extensions give a meaning is backslash-escaped.
-(HTML built by render.html is escaped there and drawn with st.html, which is never Markdown.)
+(HTML built by render.html is escaped there and drawn with st.html, which is never Markdown. A select
+box's or multiselect's options are shown as plain text, so they are passed as they are; their labels
+are Markdown and go through `literal`.)
 """
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ def choose_mapping(checked: Checked, current: CurrentData) -> dict[str, str]:
             literal(f"{row.indicator_id} {row.title}"), options, key=f"annex_a_map_{row.indicator_id}",
             index=options.index(default) if default in options else 0,
             format_func=lambda target, titles=titles: "Add as a new indicator" if target == NEW_INDICATOR
-            else literal(f"{target} {titles[target]}"))
+            else f"{target} {titles[target]}")
     return chosen
 
 
