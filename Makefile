@@ -28,10 +28,10 @@ test-fast: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python scripts/make_demo.py
 
-## bench: print load and rerun timings beside their baselines
+## bench: print every timing and peak memory beside its baseline and budget; exits 1 if any budget is missed
 bench: $(STAMP)
-	$(BIN)/python bench/bench_load.py
-	$(BIN)/python bench/bench_rerun.py
+	@status=0; for script in bench_load bench_annex_a bench_comparators bench_pages bench_pack bench_start; do \
+		echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -2,6 +2,8 @@
 
 Run with `streamlit run app.py`. `?view=present` on the root URL opens committee mode.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from render.html import CSS
@@ -9,8 +11,10 @@ from ui import filters
 from ui.data import current
 
 PRESENTING = st.query_params.get("view") == "present"
+# A file served by the app itself: a Material icon here is fetched from Google by every viewer's browser.
+ICON = Path(__file__).parent / "assets" / "icon.png"
 
-st.set_page_config(page_title="Children's Services performance", page_icon=":material/monitoring:", layout="wide",
+st.set_page_config(page_title="Children's Services performance", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if PRESENTING else "expanded")
 st.html(CSS)
 

@@ -62,9 +62,11 @@ class Protection:
             .set_axis(indicator_ids.index)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Cell:
-    """One published figure of one measure: which unknowns it adds up, its amount, and where it is shown."""
+    """One published figure of one measure: which unknowns it adds up, its amount, and where it is shown.
+
+    Each cell is one object (figures with the same sum share it), so cells compare by identity."""
 
     keys: list[tuple[str, str]]  # (breakdown, key)
     vector: np.ndarray
@@ -424,7 +426,7 @@ def _public_attention(attention: pd.DataFrame, published: pd.DataFrame) -> pd.Da
     """The attention list as published: its order, public figures, and only the reasons that can be given."""
     rows = published.set_index("indicator_id").loc[list(attention["indicator_id"])].reset_index()
     rows["reasons"] = [public_reasons(reasons, row) for reasons, (_, row) in zip(attention["reasons"], rows.iterrows())]
-    return rows[rows["reasons"].map(bool)].reset_index(drop=True)
+    return rows.loc[rows["reasons"].map(bool).astype(bool)].reset_index(drop=True)  # empty: still a mask
 
 
 def withheld_anything(report) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -528,7 +529,7 @@ def attention_reasons(row: pd.Series) -> list[str]:
 def needs_attention(summary: pd.DataFrame) -> pd.DataFrame:
     """Only the indicators that need attention, with their reasons, red ones first."""
     rows = summary.assign(reasons=[attention_reasons(row) for _, row in summary.iterrows()])
-    rows = rows[rows["reasons"].map(bool)]
+    rows = rows.loc[rows["reasons"].map(bool).astype(bool)]  # empty: still a mask, not a list of columns
     order = rows.assign(red_first=rows["rag"] != "red").sort_values(["red_first", "dashboard_number"], kind="stable")
     return rows.loc[order.index].reset_index(drop=True)
 
@@ -562,9 +563,24 @@ class Report:
         """The dashboards in their numbered order."""
         return list(dict.fromkeys(self.summary["dashboard"]))
 
+    @cached_property
+    def _rows(self) -> dict[str, pd.Series]:
+        """Each indicator's summary row, found once (the pack and the pages ask for every one)."""
+        return {row["indicator_id"]: row for _, row in self.summary.iterrows()}
+
+    @cached_property
+    def _histories(self) -> dict[str, pd.DataFrame]:
+        """Each indicator's figures at the report's frequency, split once."""
+        return {key: rows.reset_index(drop=True) for key, rows in self.history.groupby("indicator_id", sort=False)}
+
+    @cached_property
+    def _published_by_indicator(self) -> dict[str, pd.DataFrame]:
+        """Each indicator's published comparators, split once."""
+        return dict(tuple(self.published.groupby("indicator_id", sort=False)))
+
     def indicator(self, indicator_id: str) -> pd.Series:
         """One indicator's summary row."""
-        return self.summary.loc[self.summary["indicator_id"] == indicator_id].iloc[0]
+        return self._rows[indicator_id]
 
     def rows_of(self, dashboard: str) -> pd.DataFrame:
         """The summary rows of one dashboard."""
@@ -572,7 +588,11 @@ class Report:
 
     def history_of(self, indicator_id: str) -> pd.DataFrame:
         """One indicator's figures at the report's frequency, breakdowns included, in time order."""
-        return self.history[self.history["indicator_id"] == indicator_id].reset_index(drop=True)
+        return self._histories.get(indicator_id, self.history.iloc[:0])
+
+    def published_of(self, indicator_id: str) -> pd.DataFrame:
+        """One indicator's published comparators up to the report's period (every breakdown)."""
+        return self._published_by_indicator.get(indicator_id, self.published.iloc[:0])
 
     def own_of(self, indicator_id: str) -> pd.DataFrame:
         """One indicator's figures at its own frequency, breakdowns included, in time order."""
@@ -590,8 +610,8 @@ class Report:
 
     def latest_published(self, indicator_id: str, breakdown: str = "") -> pd.Series | None:
         """The newest published comparators of an indicator up to the report's period, if any."""
-        rows = self.published[(self.published["indicator_id"] == indicator_id)
-                              & (self.published["breakdown"] == breakdown)]
+        published = self.published_of(indicator_id)
+        rows = published[published["breakdown"] == breakdown]
         return rows.sort_values("period").iloc[-1] if not rows.empty else None
 
 

@@ -37,6 +37,10 @@ SEASONAL_MIN_MONTHS = 13  # the same month in two years needs at least thirteen 
 SPARKLINE_PERIODS = 13
 MONTH_ORDER = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
 
+# Altair checks every object against the schema as it is made, a fifth of the time to build a chart; the
+# tests check every kind of finished spec against the schema instead (test_charts).
+alt.utils.schemapi.disable_debug_mode()
+
 
 def _axis_format(unit: str) -> str:
     """d3 format for a unit's axis labels."""
@@ -93,15 +97,66 @@ def _frequency_of(frame: pd.DataFrame) -> str:
     return str(frame["frequency"].iloc[-1]) if "frequency" in frame and len(frame) else "month"
 
 
-def _finish(chart: alt.TopLevelMixin, description: str, height: int) -> alt.TopLevelMixin:
-    """Size, fonts and the text alternative shared by every chart."""
-    return (chart.properties(width="container", height=height, description=description)
-            .configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13,
-                            labelColor="#0b0c0c", titleColor="#0b0c0c", gridColor="#e5e6e7")
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=13, titleFontSize=13,
-                              orient="bottom", symbolSize=120)
-            .configure_view(strokeWidth=0)
-            .configure_text(font=FONT))
+CONFIG = {"axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
+                   "labelColor": "#0b0c0c", "titleColor": "#0b0c0c", "gridColor": "#e5e6e7"},
+          "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
+                     "orient": "bottom", "symbolSize": 120},
+          "view": {"strokeWidth": 0}, "text": {"font": FONT}}
+
+
+def _named(frames: dict[str, pd.DataFrame], name: str, frame: pd.DataFrame) -> alt.NamedData:
+    """`frame` set aside under `name` until the spec is finished; the chart refers to it by name.
+
+    Altair copies and hashes a chart's inline data on every method call, which made building a
+    chart ten times slower than the chart itself; named data costs nothing until `_finish`.
+    """
+    frames[name] = frame
+    return alt.NamedData(name=name)
+
+
+def _fields(spec: object) -> set[str]:
+    """Every field a spec's encodings read."""
+    if isinstance(spec, dict):
+        found = {spec["field"]} if isinstance(spec.get("field"), str) else set()
+        return found.union(*(_fields(value) for value in spec.values()))
+    if isinstance(spec, list):
+        return set().union(*(_fields(value) for value in spec))
+    return set()
+
+
+def _layered(*layers: alt.Chart, resolve: dict[str, str] | None = None) -> dict:
+    """One or more charts drawn over each other, as a spec assembled from each layer's own (altair's
+    layering copies every layer several times over). Tests validate every kind of spec against the schema."""
+    parts = [layer.to_dict(validate=False) for layer in layers]
+    for part in parts:
+        part.pop("$schema", None)
+        part.pop("config", None)  # altair's default theme; `_finish` sets the charts' own
+    if len(parts) == 1:
+        return {"$schema": alt.SCHEMA_URL, **parts[0]}
+    return {"$schema": alt.SCHEMA_URL, "layer": parts} | ({"resolve": {"scale": resolve}} if resolve else {})
+
+
+def _finish(spec: dict, description: str, height: int, frames: dict[str, pd.DataFrame]) -> dict:
+    """The finished Vega-Lite spec: the size, fonts and text alternative shared by every chart, and the data
+    set aside by `_named` as named datasets holding only the columns the chart reads."""
+    spec.update(width="container", height=height, description=description,
+                config={part: dict(settings) for part, settings in CONFIG.items()})
+    used = _fields(spec)
+    spec["datasets"] = {name: _records(frame[[column for column in frame.columns if column in used]])
+                        for name, frame in frames.items()}
+    return spec
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """A frame as JSON rows, as altair writes inline data (dates as ISO text, gaps as null), at a tenth of
+    the cost of altair's own copy-and-convert."""
+    columns = {}
+    for name, column in frame.items():
+        values = (column.dt.strftime("%Y-%m-%dT%H:%M:%S") if pd.api.types.is_datetime64_any_dtype(column)
+                  else column).tolist()
+        columns[name] = [None if value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value))
+                         else value for value in values]
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
 def _with_labels(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -117,7 +172,7 @@ def _with_labels(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
                 tolerance: float | None = None, polarity: str = "neutral",
-                comparators: pd.DataFrame | None = None, height: int = 260, ticks: int = 6) -> alt.TopLevelMixin:
+                comparators: pd.DataFrame | None = None, height: int = 260, ticks: int = 6) -> dict:
     """The indicator's own line over time, with target line, amber band and annual comparators.
 
     `history`: period_start, value, numerator, denominator, period_display, complete.
@@ -143,40 +198,45 @@ def trend_chart(history: pd.DataFrame, unit: str, title: str, target: float | No
     if "interval" in data:
         tooltip.append(alt.Tooltip("interval:N", title="95% interval"))
     tooltip.append(alt.Tooltip("status:N", title="Status"))
+    frames: dict[str, pd.DataFrame] = {}
+    trend = _named(frames, "trend", data)
     layers = []
     if has_target and tolerance > 0 and polarity != "neutral":
         edge = target - tolerance if polarity == "higher_is_better" else target + tolerance
         band = pd.DataFrame({"low": [min(target, edge)], "high": [max(target, edge)]})
-        layers.append(alt.Chart(band).mark_rect(color=AMBER_BAND, opacity=0.35).encode(
-            y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False)), y2="high:Q"))
-    line = alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3).encode(x=x, y=y)
-    points = alt.Chart(data).mark_point(size=70, strokeWidth=2, color=PALETTE[0]).encode(
+        layers.append(alt.Chart(_named(frames, "band", band)).mark_rect(color=AMBER_BAND, opacity=0.35).encode(
+            y=alt.Y("low:Q", scale=alt.Scale(domain=domain, nice=False)), y2=alt.Y2("high")))
+    line = alt.Chart(trend).mark_line(color=PALETTE[0], strokeWidth=3).encode(x=x, y=y)
+    points = alt.Chart(trend).mark_point(size=70, strokeWidth=2, color=PALETTE[0]).encode(
         x=x, y=y, tooltip=tooltip,
         fill=alt.Fill("status:N", scale=alt.Scale(domain=["Complete period", "Period so far (partial)"],
                                                   range=[PALETTE[0], "#ffffff"]),
                       legend=alt.Legend(title=None) if not data["complete"].all() else None))
     layers += [line, points]
     if has_target:
-        rule = pd.DataFrame({"value": [target], "label": [f"Target {format_value(target, unit)}"]})
+        rule = _named(frames, "target", pd.DataFrame({"value": [target],
+                                                      "label": [f"Target {format_value(target, unit)}"]}))
         layers.append(alt.Chart(rule).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2)
                       .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False))))
         layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-8, fontSize=13, color=TARGET_COLOUR,
                                                 fontWeight="bold")
-                      .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)), text="label:N",
-                              x=alt.value(0)))
+                      .encode(y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)),
+                              text=alt.Text("label:N"), x=alt.XValue(0)))
     if comparators is not None and not comparators.empty:
-        layers.append(comparator_layer(comparators, unit, domain))
+        layers.append(comparator_layer(comparators, unit, domain, frames))
     description = describe_trend(data, unit, title, target)
-    return _finish(alt.layer(*layers).resolve_scale(fill="independent", shape="independent",
-                                                    color="independent"), description, height)
+    return _finish(_layered(*layers, resolve={"fill": "independent", "shape": "independent", "color": "independent"}),
+                   description, height, frames)
 
 
-def comparator_layer(comparators: pd.DataFrame, unit: str, domain: list[float]) -> alt.Chart:
+def comparator_layer(comparators: pd.DataFrame, unit: str, domain: list[float],
+                     frames: dict[str, pd.DataFrame]) -> alt.Chart:
     """Annual published figures as large outlined symbols, one shape and colour per comparator."""
     names = [name for name in COMPARATOR_STYLE if name in set(comparators["series"])]
     data = comparators.assign(shown=[format_value(value, unit, decimals=places) for value, places
                                      in zip(comparators["value"], comparators["decimals"])])
-    return alt.Chart(data).mark_point(size=150, filled=True, opacity=0.9, stroke="#ffffff", strokeWidth=1).encode(
+    return alt.Chart(_named(frames, "comparators", data)).mark_point(
+        size=150, filled=True, opacity=0.9, stroke="#ffffff", strokeWidth=1).encode(
         x=alt.X("period_end:T"),
         y=alt.Y("value:Q", scale=alt.Scale(domain=domain, nice=False)),
         color=alt.Color("series:N", title="Published by DfE",
@@ -204,7 +264,7 @@ def describe_trend(data: pd.DataFrame, unit: str, title: str, target: float | No
     return text
 
 
-def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220, ticks: int = 6) -> alt.TopLevelMixin:
+def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 220, ticks: int = 6) -> dict:
     """One line per breakdown (e.g. from home and from care), told apart by colour, dash and shape."""
     data = _with_labels(history, unit)
     names = list(dict.fromkeys(data["breakdown"]))
@@ -219,20 +279,22 @@ def breakdown_chart(history: pd.DataFrame, unit: str, title: str, height: int = 
                alt.Tooltip("shown:N", title="Value")]
     if "counts" in data:
         tooltip.append(alt.Tooltip("counts:N", title="Counts"))
-    lines = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
+    frames: dict[str, pd.DataFrame] = {}
+    parts = _named(frames, "parts", data)
+    lines = alt.Chart(parts).mark_line(strokeWidth=2.5).encode(
         x=x, y=y, color=colour,
         strokeDash=alt.StrokeDash("breakdown:N", scale=alt.Scale(domain=names, range=dashes), legend=legend))
-    points = alt.Chart(data).mark_point(size=50, filled=True).encode(
+    points = alt.Chart(parts).mark_point(size=50, filled=True).encode(
         x=x, y=y, color=colour, tooltip=tooltip,
         shape=alt.Shape("breakdown:N", scale=alt.Scale(domain=names, range=shapes), legend=legend))
     description = f"{title} by breakdown: " + "; ".join(
         f"{name} latest {format_value(group['value'].iloc[-1], unit)}"
         for name, group in data.dropna(subset=["value"]).groupby("breakdown", sort=False)) + "."
-    return _finish(alt.layer(lines, points), description, height)
+    return _finish(_layered(lines, points), description, height, frames)
 
 
 def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None = None,
-              height: int = 260) -> alt.TopLevelMixin:
+              height: int = 260) -> dict:
     """A Making Data Count XmR chart: grey common cause, blue improvement, orange concern, purple neutral.
 
     `points`: period_start, period_display, value, mean, lpl, upl, point_type (from spc.xmr).
@@ -247,8 +309,10 @@ def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None 
     x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"]))
     y = alt.Y("value:Q", title=_y_title(unit), scale=scale, axis=alt.Axis(format=_axis_format(unit)))
     present = [kind for kind in SPC_COLOURS if kind in set(data["point_type"])]
-    line = alt.Chart(data).mark_line(color="#7f7f7f", strokeWidth=1.5).encode(x=x, y=y)
-    dots = alt.Chart(data).mark_point(size=80, filled=True).encode(
+    frames: dict[str, pd.DataFrame] = {}
+    named = _named(frames, "spc", data)
+    line = alt.Chart(named).mark_line(color="#7f7f7f", strokeWidth=1.5).encode(x=x, y=y)
+    dots = alt.Chart(named).mark_point(size=80, filled=True).encode(
         x=x, y=y,
         color=alt.Color("meaning:N", title=None,
                         scale=alt.Scale(domain=[SPC_LABELS[k] for k in present],
@@ -262,12 +326,12 @@ def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None 
     layers = [line]
     for column, dash, label in (("mean", [1, 0], "Mean"), ("upl", [4, 3], "Upper process limit"),
                                 ("lpl", [4, 3], "Lower process limit")):
-        layers.append(alt.Chart(data).mark_line(color="#404040", strokeDash=dash, strokeWidth=1.2,
+        layers.append(alt.Chart(named).mark_line(color="#404040", strokeDash=dash, strokeWidth=1.2,
                                                 interpolate="step-after")
                       .encode(x=x, y=alt.Y(f"{column}:Q", scale=scale),
                               tooltip=[alt.Tooltip(f"{column}:Q", title=label, format=",.1f")]))
     if target is not None and not pd.isna(target):
-        layers.append(alt.Chart(pd.DataFrame({"value": [target]}))
+        layers.append(alt.Chart(_named(frames, "target", pd.DataFrame({"value": [target]})))
                       .mark_rule(color="#C00000", strokeDash=[8, 4], strokeWidth=2)
                       .encode(y=alt.Y("value:Q", scale=scale)))
     layers.append(dots)
@@ -276,10 +340,10 @@ def spc_chart(points: pd.DataFrame, unit: str, title: str, target: float | None 
                    f"{format_value(last['mean'], unit)}, process limits {format_value(last['lpl'], unit)} to "
                    f"{format_value(last['upl'], unit)}; latest {format_value(last['value'], unit)} "
                    f"({SPC_LABELS[last['point_type']].lower()}).")
-    return _finish(alt.layer(*layers), description, height)
+    return _finish(_layered(*layers), description, height, frames)
 
 
-def seasonal_chart(history: pd.DataFrame, unit: str, title: str, height: int = 240) -> alt.TopLevelMixin:
+def seasonal_chart(history: pd.DataFrame, unit: str, title: str, height: int = 240) -> dict:
     """Month of year, April to March, one line per financial year (newest darkest and solid)."""
     data = _with_labels(history, unit)
     starts = pd.to_datetime(data["period_start"])
@@ -299,14 +363,15 @@ def seasonal_chart(history: pd.DataFrame, unit: str, title: str, height: int = 2
         strokeDash=alt.StrokeDash("financial_year:N", title="Financial year",
                                   scale=alt.Scale(domain=years, range=dashes)),
     )
-    lines = alt.Chart(data).mark_line(point=True, strokeWidth=2.5).encode(
+    frames: dict[str, pd.DataFrame] = {}
+    lines = alt.Chart(_named(frames, "years", data)).mark_line(point=True, strokeWidth=2.5).encode(
         **encode, tooltip=[alt.Tooltip("financial_year:N", title="Year"), alt.Tooltip("month_name:N", title="Month"),
                            alt.Tooltip("shown:N", title="Value")])
     description = f"{title}: one line per financial year from April to March, {len(years)} years."
-    return _finish(lines, description, height)
+    return _finish(_layered(lines), description, height, frames)
 
 
-def explore_chart(frame: pd.DataFrame, height: int = 360) -> alt.TopLevelMixin:
+def explore_chart(frame: pd.DataFrame, height: int = 360) -> dict:
     """Several indicators on one time axis, each with its own colour, dash and shape; one axis per unit."""
     data = frame.copy()
     data["shown"] = [format_value(v, u) for v, u in zip(data["value"], data["unit"])]
@@ -317,12 +382,14 @@ def explore_chart(frame: pd.DataFrame, height: int = 360) -> alt.TopLevelMixin:
         color=alt.Color("series:N", scale=alt.Scale(domain=names, range=PALETTE[:len(names)]), legend=legend),
     )
     units = list(dict.fromkeys(data["unit"]))
+    frames: dict[str, pd.DataFrame] = {}
     layers = []
     for index, unit in enumerate(units[:2]):
         part = data[data["unit"] == unit]
         y = alt.Y("value:Q", title=_y_title(unit), scale=alt.Scale(domain=y_domain(part["value"], unit), nice=False),
                   axis=alt.Axis(format=_axis_format(unit), orient="left" if index == 0 else "right"))
-        layers.append(alt.Chart(part).mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2.5)
+        layers.append(alt.Chart(_named(frames, f"unit_{index}", part))
+                      .mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2.5)
                       .encode(y=y, **encode,
                               strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names,
                                                                                     range=DASHES[:len(names)]),
@@ -330,28 +397,28 @@ def explore_chart(frame: pd.DataFrame, height: int = 360) -> alt.TopLevelMixin:
                               tooltip=[alt.Tooltip("series:N", title="Indicator"),
                                        alt.Tooltip("period_display:N", title="Period"),
                                        alt.Tooltip("shown:N", title="Value")]))
-    chart = alt.layer(*layers).resolve_scale(y="independent") if len(layers) > 1 else layers[0]
     description = "Comparison of " + ", ".join(names) + " over time."
-    return _finish(chart, description, height)
+    return _finish(_layered(*layers, resolve={"y": "independent"}), description, height, frames)
 
 
 def neighbour_bars(table: pd.DataFrame, unit: str, title: str, highlight: str,
-                   height: int = 320) -> alt.TopLevelMixin:
+                   height: int = 320) -> dict:
     """Every authority's published figure as a sorted bar, this authority highlighted by colour and label."""
     data = table.copy()
     data["shown"] = data["value"].map(lambda v: format_value(v, unit))
     data["who"] = ["This authority" if highlight and highlight in str(code).split(" / ") else "Other authority"
                    for code in data["la_code"]]
-    bars = alt.Chart(data).mark_bar().encode(
+    frames: dict[str, pd.DataFrame] = {}
+    bars = alt.Chart(_named(frames, "authorities", data)).mark_bar().encode(
         y=alt.Y("la_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("value:Q", title=UNIT_LABELS.get(unit) or _y_title(unit),
                 scale=alt.Scale(domain=y_domain(data["value"], unit))),
         color=alt.Color("who:N", title=None, scale=alt.Scale(domain=["This authority", "Other authority"],
                                                             range=[PALETTE[1], "#9ecae1"])),
         tooltip=[alt.Tooltip("la_name:N", title="Authority"), alt.Tooltip("shown:N", title="Value")])
-    labels = bars.mark_text(align="left", dx=4, fontSize=12, color="#0b0c0c").encode(text="shown:N")
+    labels = bars.mark_text(align="left", dx=4, fontSize=12, color="#0b0c0c").encode(text=alt.Text("shown:N"))
     description = f"{title}: bar chart of {len(data)} authorities' published figures."
-    return _finish(alt.layer(bars, labels), description, height)
+    return _finish(_layered(bars, labels), description, height, frames)
 
 
 def history_frame(history: pd.DataFrame) -> pd.DataFrame:
@@ -385,7 +452,7 @@ def comparable_with_annual(indicator, frequency: str) -> bool:
 
 
 def indicator_trend(indicator, history: pd.DataFrame, comparators: pd.DataFrame | None = None,
-                    ticks: int = 6) -> alt.TopLevelMixin:
+                    ticks: int = 6) -> dict:
     """An indicator's trend chart from its period_values rows (already suppressed if for public view).
 
     Published annual figures are drawn only where comparable and only within the council's own
@@ -448,16 +515,16 @@ def report_charts(report, indicator_id: str, average: str, public: bool = False)
     return out
 
 
-def report_trend(report, indicator_id: str, average: str, ticks: int = 6) -> alt.TopLevelMixin:
+def report_trend(report, indicator_id: str, average: str, ticks: int = 6) -> dict:
     """An indicator's trend up to the report's period, with its published comparators where comparable."""
-    points = benchmarking.comparator_points(report.published, indicator_id, average)
+    points = benchmarking.comparator_points(report.published_of(indicator_id), indicator_id, average)
     return indicator_trend(report.indicator(indicator_id), report.history_of(indicator_id), points, ticks)
 
 
 PACK_TICKS = 4  # a pack panel's chart is about 360 pixels wide
 
 
-def pack_chart(report, indicator_id: str, average: str) -> alt.TopLevelMixin:
+def pack_chart(report, indicator_id: str, average: str) -> dict:
     """The chart of an indicator's pack panel: a count split into parts (home and care, duration bands)
     shows its parts, as the committee asked; anything else its trend with published comparators."""
     row = report.indicator(indicator_id)
@@ -468,7 +535,7 @@ def pack_chart(report, indicator_id: str, average: str) -> alt.TopLevelMixin:
     return report_trend(report, indicator_id, average, PACK_TICKS)
 
 
-def report_sparkline(report, indicator_id: str) -> alt.TopLevelMixin:
+def report_sparkline(report, indicator_id: str) -> dict:
     """A committee tile's small trend of the latest periods up to the report's period."""
     row = report.indicator(indicator_id)
     history = report.history_of(indicator_id)
@@ -479,7 +546,7 @@ SPARKLINE_FONT = 18  # committee mode: legible on a projector (no text under 18 
 
 
 def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None = None,
-              height: int = 110) -> alt.TopLevelMixin:
+              height: int = 110) -> dict:
     """A small trend of the latest 13 periods with the target, for committee mode's tiles."""
     data = history_frame(history).tail(SPARKLINE_PERIODS)  # suppressed months stay as gaps, never joined across
     data = data.assign(shown=data["value"].map(lambda v: format_value(v, unit)))
@@ -490,11 +557,13 @@ def sparkline(history: pd.DataFrame, unit: str, title: str, target: float | None
                                                           grid=False))
     y = alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(format=_axis_format(unit), tickCount=3,
                                                                 labelFontSize=SPARKLINE_FONT))
-    layers = [alt.Chart(data).mark_line(color=PALETTE[0], strokeWidth=3, point=alt.OverlayMarkDef(size=30))
+    frames: dict[str, pd.DataFrame] = {}
+    layers = [alt.Chart(_named(frames, "trend", data)).mark_line(color=PALETTE[0], strokeWidth=3,
+                                                                 point=alt.OverlayMarkDef(size=30))
               .encode(x=x, y=y, tooltip=[alt.Tooltip("period_display:N", title="Period"),
                                          alt.Tooltip("shown:N", title="Value")])]
     if target is not None and not pd.isna(target):
-        layers.append(alt.Chart(pd.DataFrame({"value": [target]}))
+        layers.append(alt.Chart(_named(frames, "target", pd.DataFrame({"value": [target]})))
                       .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(y=alt.Y("value:Q", scale=scale)))
     description = describe_trend(data, unit, title, target)
-    return _finish(alt.layer(*layers), description, height)
+    return _finish(_layered(*layers), description, height, frames)

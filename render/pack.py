@@ -12,9 +12,9 @@ import hashlib
 import io
 import json
 import struct
-from collections.abc import Callable, Mapping, MutableMapping
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +47,16 @@ class Pack:
     committee: str
     produced: dt.date
     is_demo: bool
-    chart_specs: Mapping[str, dict] = field(default_factory=dict)
+    average: str = "median"
+
+    def chart_spec(self, indicator_id: str) -> dict:
+        """An indicator's panel chart as a Vega-Lite spec (public figures, published comparators)."""
+        return charts.pack_chart(self.report, indicator_id, self.average)
+
+    def charted(self) -> list[tuple[str, str]]:
+        """(dashboard, indicator id) of every panel with a chart, in the pack's order."""
+        return [(dashboard, indicator_id) for dashboard in self.report.dashboards()
+                for indicator_id in self.report.rows_of(dashboard)["indicator_id"]]
 
     @property
     def data_as_at(self) -> str:
@@ -64,11 +73,9 @@ class Pack:
 
 def build_pack(report: indicators.Report, authority: str, committee: str, average: str, is_demo: bool = False,
                today: dt.date | None = None) -> Pack:
-    """A pack of a published report (`disclosure.public_report`), with each indicator's public trend chart."""
-    specs = {indicator_id: charts.pack_chart(report, indicator_id, average).to_dict()
-             for indicator_id in report.summary["indicator_id"]}
+    """A pack of a published report (`disclosure.public_report`); `average` is the neighbours' (mean or median)."""
     return Pack(report=report, authority=authority, committee=committee, produced=today or dt.date.today(),
-                is_demo=is_demo, chart_specs=specs)
+                is_demo=is_demo, average=average)
 
 
 def shown(row: pd.Series, column: str = "value") -> str:
@@ -99,26 +106,58 @@ def chart_key(spec: dict) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
-def draw_charts(pack: Pack, pool: Executor | None = None, cache: MutableMapping[str, bytes] | None = None,
-                progress: Callable[[float, str], None] | None = None) -> dict[str, bytes]:
-    """Each indicator's chart as PNG, dashboard by dashboard: on `pool`'s processes when given (charts are
-    independent, so they draw side by side), and reusing `cache` (content hash -> PNG) for any chart whose
-    spec has not changed since it was last drawn. `progress` hears the share done and the dashboard drawn.
+class Drawing(Mapping[str, bytes]):
+    """The pack's charts, by indicator, as they are drawn: asking for one waits for it, so the pages are
+    laid out while later charts are still drawing. Each is kept in the cache as it arrives, and
+    `progress` hears the share done and the dashboard it belongs to."""
+
+    def __init__(self, keys: dict[str, str], waiting: dict[str, tuple[str, Future | dict]],
+                 cache: MutableMapping[str, bytes], progress: Callable[[float, str], None] | None) -> None:
+        self._keys, self._waiting, self._cache, self._progress = keys, waiting, cache, progress
+        self._done = 0
+
+    def __getitem__(self, indicator_id: str) -> bytes:
+        key = self._keys[indicator_id]
+        if key not in self._cache:
+            dashboard, drawing = self._waiting[key]
+            self._cache[key] = drawing.result() if isinstance(drawing, Future) else chart_png(drawing)
+            self._done += 1
+            if self._progress is not None:
+                self._progress(self._done / len(self._waiting), f"Drawing the charts of {dashboard}")
+        return self._cache[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def start_drawing(pack: Pack, pool: Executor | None = None, cache: MutableMapping[str, bytes] | None = None,
+                  progress: Callable[[float, str], None] | None = None,
+                  spec_of: Callable[[str], dict] | None = None) -> Drawing:
+    """Each indicator's chart as PNG, dashboard by dashboard, drawn as it is asked for (`Drawing`).
+
+    With a `pool`, each chart goes to its processes as soon as its spec is made, so making the next
+    spec and drawing the last happen side by side. `cache` (content hash -> PNG) holds charts
+    already drawn: a chart whose spec has not changed is never drawn twice. `spec_of` gives an
+    indicator's spec (a cached one, say; default `Pack.chart_spec`).
     """
     cache = {} if cache is None else cache
-    order = [(dashboard, indicator_id) for dashboard in pack.report.dashboards()
-             for indicator_id in pack.report.rows_of(dashboard)["indicator_id"] if indicator_id in pack.chart_specs]
-    keys = {indicator_id: chart_key(pack.chart_specs[indicator_id]) for _, indicator_id in order}
-    missing = list(dict.fromkeys(keys[indicator_id] for _, indicator_id in order if keys[indicator_id] not in cache))
-    specs = {keys[indicator_id]: pack.chart_specs[indicator_id] for _, indicator_id in order}
-    drawn = pool.map(chart_png, [specs[key] for key in missing]) if pool is not None else \
-        (chart_png(specs[key]) for key in missing)
-    dashboards = {keys[indicator_id]: dashboard for dashboard, indicator_id in order}
-    for done, (key, png) in enumerate(zip(missing, drawn), start=1):
-        cache[key] = png
-        if progress is not None:
-            progress(done / len(missing), f"Drawing the charts of {dashboards[key]}")
-    return {indicator_id: cache[keys[indicator_id]] for _, indicator_id in order}
+    keys, waiting = {}, {}
+    for dashboard, indicator_id in pack.charted():
+        spec = (spec_of or pack.chart_spec)(indicator_id)
+        key = keys[indicator_id] = chart_key(spec)
+        if key not in cache and key not in waiting:
+            waiting[key] = (dashboard, pool.submit(chart_png, spec) if pool is not None else spec)
+    return Drawing(keys, waiting, cache, progress)
+
+
+def draw_charts(pack: Pack, pool: Executor | None = None, cache: MutableMapping[str, bytes] | None = None,
+                progress: Callable[[float, str], None] | None = None,
+                spec_of: Callable[[str], dict] | None = None) -> dict[str, bytes]:
+    """Every chart of the pack drawn now (`start_drawing`, waited for)."""
+    return dict(start_drawing(pack, pool, cache, progress, spec_of))
 
 
 def warm_up() -> None:
@@ -157,9 +196,10 @@ class _PackPdf(FPDF):
 def pack_pdf(pack: Pack, images: Mapping[str, bytes] | None = None) -> bytes:
     """The meeting pack: cover, needs attention, summary table, then each dashboard's pages.
 
-    `images`: each indicator's chart as PNG, already drawn (`draw_charts`); drawn here when not given.
+    `images`: each indicator's chart as PNG (`draw_charts`, or a `Drawing` still under way, which the
+    dashboard pages wait on while the rest are laid out); drawn here when not given.
     """
-    images = dict(images) if images is not None else draw_charts(pack)
+    images = images if images is not None else draw_charts(pack)
     pdf = _PackPdf(orientation="L", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))

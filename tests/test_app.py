@@ -18,6 +18,7 @@ from data_loaders import load_return
 from pypdf import PdfReader
 from render.pack import build_pack, pack_pdf
 from render.workbook import pack_workbook
+from child_data import annex_a_identifiers
 from shared_data import SSDA903
 from store import Store
 from units import format_value
@@ -351,12 +352,36 @@ def test_child_level_upload_keeps_only_aggregates(tmp_path):
     # November 2017 in the fake table: 4 missing (M) and 4 away (A) incidents, one child with one of each
     assert dict(zip(november["breakdown"], november["value"])) == {"": 8.0, "Missing": 4.0,
                                                                     "Away without authorisation": 4.0}
-    published = disclosure.public_report(indicators.report(ret, "month", "2017-11"))
+    text, cells = pack_text(ret, "2017-11")
+    assert [reference for reference in children | births if mentions(text, reference) or mentions(cells, reference)] == []
+
+
+def pack_text(ret, period: str) -> tuple[str, str]:
+    """The text of the meeting pack's PDF and every cell of its workbook, for a return as at a month."""
+    published = disclosure.public_report(indicators.report(ret, "month", period))
     pack = build_pack(published, "Authority", "Committee", "mean")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pack_pdf(pack, images={}))).pages)
     book = openpyxl.load_workbook(io.BytesIO(pack_workbook(published, pack.about())))
-    cells = " ".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
-    assert [reference for reference in children | births if mentions(text, reference) or mentions(cells, reference)] == []
+    return text, " ".join(str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_an_annex_a_upload_keeps_no_child_reference_birth_date_or_worker_name(tmp_path, caplog):
+    """Through the Upload page: the store, every message the page shows, the log and the pack."""
+    identifiers = annex_a_identifiers(ANNEX_A_OCTOBER.read_bytes())
+    assert len(identifiers) > 1_000 and all(mentions(text, text) for text in identifiers)  # the check can see them
+    store = saved_store(tmp_path)
+    at = upload_annex_a(started(), ANNEX_A_OCTOBER)
+    shown_text = " ".join(str(element.value) for kind in ("markdown", "success", "info", "warning", "caption")
+                          for element in at.get(kind)) + html(at)
+    at.text_input(key="editor_name_upload a return").input("Alex").run()
+    next(button for button in at.button if button.label == "Confirm and save").click().run()
+    assert not at.exception and store.versions().iloc[0]["source_kind"] == "child_level"
+    store.close()
+    dump = sqlite_dump(tmp_path / "store.sqlite")
+    text, cells = pack_text(Store(f"sqlite:///{tmp_path / 'store.sqlite'}").current_return(), "2026-10")
+    places = {"store": dump, "page": shown_text, "log": caplog.text, "PDF pack": text, "Excel pack": cells}
+    leaked = {place: sorted(i for i in identifiers if mentions(found, i))[:5] for place, found in places.items()}
+    assert leaked == dict.fromkeys(places, [])
 
 
 def mentions(text: str, reference: str) -> bool:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import core
 
 import disclosure
 import indicators
@@ -35,6 +37,12 @@ def catalogue_row(ret, indicator_id):
     return row
 
 
+def valid(spec: dict) -> dict:
+    """`spec`, having checked it against the Vega-Lite schema (the builders skip altair's own check)."""
+    validate_jsonschema(spec, core.load_schema())
+    return spec
+
+
 def layers(spec: dict) -> list[dict]:
     """Every layer of a (possibly layered) spec."""
     return spec.get("layer", [spec])
@@ -56,7 +64,7 @@ def test_y_domain_keeps_percentages_within_0_to_100_and_counts_from_zero():
 def test_trend_chart_has_description_target_amber_band_and_one_shared_domain(demo):
     ret, monthly, _ = demo
     row = catalogue_row(ret, "CSC03")  # target 20, tolerance 2, lower is better: amber band 20 to 22
-    spec = charts.indicator_trend(row, indicators.series(ret, "CSC03", "month", monthly)).to_dict()
+    spec = charts.indicator_trend(row, indicators.series(ret, "CSC03", "month", monthly))
     assert spec["description"].startswith("Re-referrals within 12 months: line chart of 55 periods from April 2022")
     domains = {json.dumps(layer["encoding"]["y"]["scale"]["domain"]) for layer in layers(spec)
                if "y" in layer["encoding"] and "scale" in layer["encoding"]["y"]}
@@ -73,7 +81,7 @@ def test_every_colour_scale_is_explicit_so_images_match_the_app(monthly_report):
         for name in ("trend", "breakdown", "spc", "seasonal"):
             if name not in built:
                 continue
-            for layer in layers(built[name].to_dict()):
+            for layer in layers(built[name]):
                 for channel in ("color", "fill", "shape", "strokeDash"):
                     encoding = layer.get("encoding", {}).get(channel)
                     if encoding and "field" in encoding:
@@ -82,7 +90,7 @@ def test_every_colour_scale_is_explicit_so_images_match_the_app(monthly_report):
 
 def test_breakdowns_are_told_apart_by_dash_and_shape_not_colour_alone(monthly_report):
     built = charts.report_charts(monthly_report, "MFH01", "mean")
-    encodings = [layer["encoding"] for layer in layers(built["breakdown"].to_dict())]
+    encodings = [layer["encoding"] for layer in layers(built["breakdown"])]
     assert any("strokeDash" in encoding for encoding in encodings)
     assert any("shape" in encoding for encoding in encodings)
 
@@ -93,13 +101,13 @@ def test_published_counts_are_not_drawn_against_monthly_counts(demo):
                            "when": ["in 2024-25"], "series": ["England"], "value": [632830.0],
                            "decimals": pd.array([0], dtype="Int64"), "source": ["DfE"]})
     monthly_counts = charts.indicator_trend(catalogue_row(ret, "CSC01"), indicators.series(ret, "CSC01", "month", monthly),
-                                            points).to_dict()
+                                            points)
     assert "632830" not in json.dumps(monthly_counts)
     yearly_counts = charts.indicator_trend(catalogue_row(ret, "CSC01"), indicators.series(ret, "CSC01", "year", yearly),
-                                           points).to_dict()
+                                           points)
     assert "632830" in json.dumps(yearly_counts)
     percentage = charts.indicator_trend(catalogue_row(ret, "CSC03"), indicators.series(ret, "CSC03", "month", monthly),
-                                        points.assign(value=22.6)).to_dict()
+                                        points.assign(value=22.6))
     assert "22.6" in json.dumps(percentage)
 
 
@@ -110,7 +118,7 @@ def test_public_charts_blank_small_counts(monthly_report):
     assert small.any()
     assert public.loc[small, "value"].isna().all()
     spec = json.dumps(charts.report_charts(disclosure.public_report(monthly_report), "MFH05", "mean",
-                                           public=True)["breakdown"].to_dict())
+                                           public=True)["breakdown"])
     for value in history.loc[small, "value"]:
         assert f'"value": {value}' not in spec
 
@@ -124,13 +132,13 @@ def test_spc_needs_13_points_and_skips_rolling_measures(demo, monthly_report):
     result, reason = indicators.spc_chart_data(short[short["breakdown"] == ""], catalogue_row(ret, "CSC03"))
     assert result is None and "Not enough points for SPC" in reason
     built = charts.report_charts(monthly_report, "CSC03", "mean")
-    colours = json.dumps(built["spc"].to_dict())
+    colours = json.dumps(built["spc"])
     assert "#A6A6A6" in colours or "#00B0F0" in colours or "#E46C0A" in colours
 
 
 def test_seasonal_chart_has_a_line_per_financial_year_april_to_march(monthly_report):
     built = charts.report_charts(monthly_report, "MFH01", "mean")
-    spec = built["seasonal"].to_dict()
+    spec = built["seasonal"]
     assert spec["encoding"]["x"]["sort"] == charts.MONTH_ORDER
     assert spec["encoding"]["color"]["scale"]["domain"] == ["2022-23", "2023-24", "2024-25", "2025-26", "2026-27"]
 
@@ -142,7 +150,7 @@ def test_published_years_before_the_councils_own_months_are_not_drawn(demo):
                            "when": ["in 2013-14", "in 2023-24"], "value": [23.4, 21.1],
                            "decimals": pd.array([1, 1], dtype="Int64"), "source": ["DfE", "DfE"]})
     spec = json.dumps(charts.indicator_trend(catalogue_row(ret, "CSC03"),
-                                             indicators.series(ret, "CSC03", "month", monthly), points).to_dict())
+                                             indicators.series(ret, "CSC03", "month", monthly), points))
     # the demo starts in April 2022: 2023-24's figure is drawn, 2013-14's stays in the comparison table
     assert "21.1" in spec and "23.4" not in spec
 
@@ -161,6 +169,39 @@ def test_axis_labels_are_distinct_periods_including_the_latest():
 
 def test_charts_of_a_past_period_stop_at_that_period(demo):
     past = indicators.report(demo[0], "month", "2025-04")
-    spec = charts.report_charts(past, "CSC03", "mean")["trend"].to_dict()
+    spec = charts.report_charts(past, "CSC03", "mean")["trend"]
     starts = {row["period_start"][:7] for rows in spec["datasets"].values() for row in rows if "period_start" in row}
     assert max(starts) == "2025-04" and min(starts) == "2022-04"
+
+
+def test_every_kind_of_chart_is_valid_vega_lite_with_only_the_columns_it_reads(demo, monthly_report):
+    ret, monthly, _ = demo
+    built = charts.report_charts(monthly_report, "MFH01", "median")  # trend, breakdown, SPC, same month each year
+    built["pack"] = charts.pack_chart(disclosure.public_report(monthly_report), "MFH01", "median")
+    built["sparkline"] = charts.report_sparkline(monthly_report, "CSC03")
+    explore = indicators.combined_series(monthly, ret.indicators, ["CSC03", "CSC01"])
+    built["explore"] = charts.explore_chart(charts.history_frame(explore))
+    table = pd.DataFrame({"la_code": ["872", "871"], "la_name": ["Wokingham", "Slough"], "value": [12.5, 20.0]})
+    built["bars"] = charts.neighbour_bars(table, "percent", "Re-referrals", "872")
+    assert set(built) == {"trend", "breakdown", "spc", "seasonal", "pack", "sparkline", "explore", "bars"}
+    for name, spec in built.items():
+        valid(spec)
+        read = charts._fields(spec)
+        for dataset, rows in spec["datasets"].items():
+            assert rows and set(rows[0]) <= read, (name, dataset, set(rows[0]) - read)
+        assert read <= set().union(*(set(rows[0]) for rows in spec["datasets"].values())), name  # none missing
+        assert json.dumps(spec)  # plain JSON, as vl-convert and the browser take it
+
+
+def test_chart_rows_are_written_exactly_as_altair_writes_inline_data(monthly_report):
+    import altair as alt
+    import numpy as np
+    for indicator_id in ["CSC03", "MFH01", "CLA03", "WF01"]:
+        history = charts.history_frame(monthly_report.history_of(indicator_id))
+        history = history.assign(flag=history["value"] > 10,
+                                 whole=pd.array([1, None] * (len(history) // 2) + [3] * (len(history) % 2), dtype="Int64"))
+        history.loc[history.index[0], "value"] = np.nan
+        history.loc[history.index[1], "value"] = np.inf
+        expected = alt.utils.sanitize_pandas_dataframe(history).to_dict("records")
+        assert charts._records(history) == expected, indicator_id
+        assert any(row["value"] is None for row in expected) and any(row["whole"] is None for row in expected)

@@ -10,12 +10,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import python_calamine
 
-from data_loaders.annex_a import header_key
 from data_loaders.child_level import (CHILD_LEVEL_CATALOGUE, DURATION_BANDS, duration_band, load_child_level,
                                       parse_when)
 from data_loaders.model import INDICATOR_COLUMNS, VALUE_COLUMNS, ReturnError
+from child_data import annex_a_identifiers
 from shared_data import ANNEX_A, require
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ssda903_fake"
@@ -504,30 +503,6 @@ def test_no_child_reference_or_date_of_birth_in_any_output_or_problem():
 
 
 # --- Annex A: no child reference, date of birth or worker name anywhere ---------------------------------
-
-ANNEX_A_PRIVATE_HEADERS = ("child unique id", "date of birth", "allocated worker", "allocated personal advisor",
-                           "individual adopter identifier")
-
-
-def annex_a_identifiers(data: bytes) -> set[str]:
-    """Every child reference, date of birth (as written, yyyy-mm-dd and dd/mm/yyyy) and worker name
-    (with its non-breaking space and with a plain one) in an Annex A workbook."""
-    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    found = set()
-    for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python()
-        columns = [i for i, cell in enumerate(rows[0]) if header_key(cell) in ANNEX_A_PRIVATE_HEADERS]
-        for cells in rows[1:]:
-            for index in columns:
-                cell = cells[index] if index < len(cells) else ""
-                if isinstance(cell, (dt.date, dt.datetime)):
-                    found |= {cell.strftime("%Y-%m-%d"), cell.strftime("%d/%m/%Y")}
-                elif isinstance(cell, float):
-                    found.add(str(int(cell)) if cell.is_integer() else str(cell))
-                elif str(cell).strip() and str(cell).strip() != "#N/A":
-                    found |= {str(cell), str(cell).replace("\xa0", " ")}
-    return found - {""}
-
 
 def annex_a_workbooks() -> list[tuple[str, bytes]]:
     """The shared Annex A sample and the demo authority's October export."""

@@ -193,6 +193,15 @@ def test_public_attention_gives_only_reasons_that_reveal_nothing():
     assert disclosure.public_report(officers).attention.empty  # "red" would say the hidden count is over 0
 
 
+def test_a_public_attention_list_with_nothing_on_it_keeps_its_columns():
+    """Committee mode reads the list's indicator_id column even when nothing needs attention."""
+    ret = make_return([catalogue_row("M", target=10)], counts("M", "2026-03", {"": 12}) + counts("M", "2026-04", {"": 8}))
+    officers = indicators.report(ret, "month")
+    assert officers.attention.empty
+    public = disclosure.public_report(officers).attention
+    assert public.empty and set(officers.attention.columns) <= set(public.columns)
+
+
 def test_public_figures_lists_the_period_its_comparisons_and_its_months():
     ret = make_return([catalogue_row("M")], [row for label, value in
                                              (("2025-04", 30), ("2025-05", 31), ("2026-01", 40), ("2026-02", 41),

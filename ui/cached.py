@@ -20,13 +20,14 @@ import benchmarking
 import disclosure
 import indicators
 from render import charts, html, tables
-from render.pack import build_pack, draw_charts, pack_pdf, page_count, warm_up
+from render.pack import build_pack, pack_pdf, page_count, start_drawing, warm_up
 from render.workbook import pack_workbook, safe_csv
 from ui.data import (CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
                      published_figures, region_of)
 from units import format_value
 
 CHART_WORKERS = 2  # the machine's cores: charts are drawn side by side, one per core
+CHART_IMAGES_KEPT = 240  # about five packs' charts, some 25 MB
 _cached = functools.partial(st.cache_resource, show_spinner=False, hash_funcs={CurrentData: lambda data: data.token})
 
 
@@ -77,7 +78,7 @@ def every_authority(data: CurrentData, la_code: str, index: int, period: str) ->
     spec = None
     if not authorities.empty and authorities["value"].notna().any():
         spec = _arrow_datasets(charts.neighbour_bars(authorities.dropna(subset=["value"]), indicator["unit"], label,
-                                                     la_code).to_dict())
+                                                     la_code))
     return {"spec": spec, "table": authorities.rename(columns={
         "la_code": "Code", "la_name": "Authority", "value": "Value", "symbol": "Symbol",
         "neighbour_rank": "Neighbour (1 = closest)"})}
@@ -123,7 +124,7 @@ def indicator_view(data: CurrentData, indicator_id: str, frequency: str, period:
     """
     shown = public_report(data, frequency, period) if public else report(data, frequency, period)
     built = charts.report_charts(shown, indicator_id, neighbour_average(data), public)
-    view = {name: _arrow_datasets(chart.to_dict()) for name, chart in built.items()}
+    view = {name: _arrow_datasets(chart) for name, chart in built.items()}
     row = shown.indicator(indicator_id)
     view["table"] = pa.Table.from_pandas(tables.figures_table(shown.history_of(indicator_id), row["unit"], public),
                                          preserve_index=False)
@@ -170,7 +171,7 @@ def attention_html(data: CurrentData, frequency: str, period: str, public: bool)
 @_cached(max_entries=512)
 def sparkline(data: CurrentData, indicator_id: str, frequency: str, period: str) -> dict:
     """A committee tile's small public trend as a cached spec (its data already in Arrow form)."""
-    return _arrow_datasets(charts.report_sparkline(public_report(data, frequency, period), indicator_id).to_dict())
+    return _arrow_datasets(charts.report_sparkline(public_report(data, frequency, period), indicator_id))
 
 
 @_cached(max_entries=64)
@@ -184,7 +185,7 @@ def explore_view(data: CurrentData, frequency: str, picks: tuple[str, ...]) -> d
         .pivot_table(index=["period_start", "period_display"], columns="series", values="shown", aggfunc="first") \
         .reset_index().sort_values("period_start", ascending=False).drop(columns="period_start") \
         .rename(columns={"period_display": "Period"})
-    return {"frame": frame, "spec": _arrow_datasets(charts.explore_chart(frame).to_dict()), "wide": wide,
+    return {"frame": frame, "spec": _arrow_datasets(charts.explore_chart(frame)), "wide": wide,
             "csv": safe_csv(wide)}
 
 
@@ -202,19 +203,30 @@ def chart_pool() -> ProcessPoolExecutor:
 
 @st.cache_resource(show_spinner=False)
 def chart_images() -> dict[str, bytes]:
-    """Charts already drawn, by content hash, shared by every pack this process makes."""
+    """Charts already drawn, by content hash, shared by every pack this process makes (the newest
+    CHART_IMAGES_KEPT: a few packs' worth)."""
     return {}
+
+
+@_cached(max_entries=1024)
+def pack_chart_spec(data: CurrentData, frequency: str, period: str, indicator_id: str) -> dict:
+    """An indicator's pack chart as published, made once per data, settings and period."""
+    return charts.pack_chart(public_report(data, frequency, period), indicator_id, neighbour_average(data))
 
 
 def meeting_pack(data: CurrentData, frequency: str, period: str, committee: str,
                  progress: Callable[[float, str], None] | None = None) -> dict:
-    """The pack's PDF and Excel bytes for a period: charts drawn on the chart processes (or reused), then
-    the pages laid out. `progress` hears how far it has got."""
+    """The pack's PDF and Excel bytes for a period. The charts are drawn on the chart processes (or
+    reused), then the workbook made there too, while the pages are laid out here, each dashboard's
+    as its charts arrive; `progress` hears how far it has got."""
     published = public_report(data, frequency, period)
     pack = build_pack(published, data.authority, committee, neighbour_average(data), data.is_demo)
-    images = draw_charts(pack, chart_pool(), chart_images(), progress)
-    if progress is not None:
-        progress(1.0, "Laying out the pages and the workbook")
-    pdf = pack_pdf(pack, images)
-    return {"pdf": pdf, "xlsx": pack_workbook(published, pack.about()), "pages": page_count(pdf),
-            "made": pd.Timestamp.now(tz="Europe/London").strftime("%d %b %Y %H:%M")}
+    pool, images = chart_pool(), chart_images()
+    drawing = start_drawing(pack, pool, images, progress,
+                            lambda indicator_id: pack_chart_spec(data, frequency, period, indicator_id))
+    workbook = pool.submit(pack_workbook, published, pack.about()) if pool is not None else None
+    pdf = pack_pdf(pack, drawing)
+    for old in list(images)[:-CHART_IMAGES_KEPT]:  # oldest first
+        del images[old]
+    return {"pdf": pdf, "xlsx": workbook.result() if workbook is not None else pack_workbook(published, pack.about()),
+            "pages": page_count(pdf), "made": pd.Timestamp.now(tz="Europe/London").strftime("%d %b %Y %H:%M")}

@@ -12,8 +12,13 @@ from __future__ import annotations
 import re
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
+# GitHub-flavoured Markdown turns `http://…`, `www.…` and `name@host.org` into links after escapes are
+# read, so no escape stops it: an invisible WORD JOINER after the scheme, `www` or `@` does.
+_AUTOLINK_START = re.compile(r"(?i)(?:\b(?:https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@)")
+WORD_JOINER = "\u2060"
 
 
 def literal(text: object) -> str:
-    """`text` escaped so Streamlit's Markdown shows exactly the characters given."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", "" if text is None else str(text))
+    """`text` escaped so Streamlit's Markdown shows exactly the characters given, and links none of them."""
+    unlinked = _AUTOLINK_START.sub(lambda found: found[0] + WORD_JOINER, "" if text is None else str(text))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)

@@ -25,6 +25,7 @@ import disclosure
 import indicators
 from data_loaders import load_return
 from periods import Period
+from ui.text import WORD_JOINER
 from units import format_value
 
 from .helpers import REPO, VIEWPORT, open_app, shot, wait_for_app
@@ -564,3 +565,56 @@ def test_a_new_month_moves_the_officer_the_pack_and_committee_mode_with_it(page,
     shot(projector, "09-committee-mode-link-in-another-browser")
     elsewhere.close()
     assert_no_app_error(page)
+
+
+# Markdown, KaTeX and HTML in every free-text field of a valid return and in a DfE file's la_name
+# (tests/corpus/make_corpus.py); 127.0.0.1:9 is the discard port, so a fetch would fail, but must not happen.
+PAYLOAD_FILES = REPO / "tests" / "corpus" / "files"
+PAYLOAD_TEXTS = ["![x](http://127.0.0.1:9/p.png)", "[Verify your account](http://127.0.0.1:9/phish)",
+                 "$\\rule{1500px}{600px}$", ":red[alarm]", "<img src=http://127.0.0.1:9/i.png>", "**bold**"]
+PAYLOAD_VIEWS = {"Summary": "/", "Dashboards": "/dashboard?dashboard=3", "Write commentary": "/commentary",
+                 "Committee mode": "/?view=present&screen=1"}
+
+
+def assert_text_stays_text(page, where: str, requests: list[str], base_url: str) -> None:
+    """Every payload shows as the characters typed; nothing became a link, image or formula; nothing was fetched."""
+    text = page.evaluate("""() => [document.body.innerText,
+        ...[...document.querySelectorAll("input, textarea")].map(field => field.value)].join("\\n")""").replace(
+        WORD_JOINER, "")  # the invisible character that stops Markdown linking a web address
+    missing = [payload for payload in PAYLOAD_TEXTS if payload not in text]
+    assert not missing, f"{where} does not show {missing} as typed"
+    assert page.locator("a[href*=':9/'], img[src*=':9/'], .katex").count() == 0, where
+    assert page.locator("strong, b", has_text=re.compile(r"^bold$")).count() == 0, where
+    elsewhere = [url for url in requests if not url.startswith((base_url, "data:", "blob:"))]
+    assert not elsewhere, f"{where} made the browser fetch {elsewhere}"
+
+
+def test_text_from_files_is_shown_as_typed_and_fetches_nothing(page, fresh_app_url):
+    """A return and a DfE file whose text holds Markdown images and links, KaTeX and HTML: every page shows
+    the characters, and the browser requests nothing outside the app."""
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_app(page, fresh_app_url, "/upload", page.get_by_test_id("stFileUploaderDropzone"))
+    upload_and_save(page, PAYLOAD_FILES / "markdown_payloads.xlsx")
+    for title, path in PAYLOAD_VIEWS.items():
+        open_app(page, fresh_app_url, path, "[data-testid='stMain'], .present-top")
+        page.wait_for_timeout(500)  # images and fonts a payload asked for would be requested by now
+        assert_no_app_error(page)
+        assert_text_stays_text(page, title, requests, fresh_app_url)
+        shot(page, f"10-payloads-{title}")
+
+    open_app(page, fresh_app_url, "/upload", page.get_by_test_id("stFileUploaderDropzone"))
+    page.get_by_text("DfE published statistics (Explore Education Statistics CSV)", exact=True).click()
+    expect(page.get_by_role("radio", name=re.compile("^DfE published statistics"))).to_be_checked()
+    wait_for_app(page)
+    upload_and_save(page, PAYLOAD_FILES / "markdown_payloads_ees.csv")
+    open_app(page, fresh_app_url, "/comparison?la=999", page.get_by_test_id("stMain"))
+    page.wait_for_timeout(500)
+    assert_no_app_error(page)
+    comparison = page.locator("body").inner_text().replace(WORD_JOINER, "")
+    assert " ".join(PAYLOAD_TEXTS) in comparison, "the authority's name from the DfE file is not shown as typed"
+    leaks = page.locator("a[href*=':9/'], img[src*=':9/'], .katex")
+    assert leaks.count() == 0, [leaks.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML.slice(0, 600)")
+                                for i in range(leaks.count())]
+    assert not [url for url in requests if not url.startswith((fresh_app_url, "data:", "blob:"))]
+    shot(page, "10-payloads-national-comparison")
