@@ -46,7 +46,7 @@ COMPARATOR_TABLE_COLUMNS = {
     "england": "float64", "england_symbol": "str", "region": "float64", "region_symbol": "str",
     "sn_mean": "float64", "sn_median": "float64", "sn_count": "Int64", "rank": "Int64", "n_las": "Int64",
     "quartile": "str", "joint_return": "str", "decimals": "Int64", "reference": "str", "source": "str",
-    "measure_label": "str",
+    "measure_label": "str", "note": "str",
 }
 
 
@@ -93,7 +93,7 @@ def comparators_from_ees(ees: pd.DataFrame, mapping: pd.DataFrame, la_code: str 
                 "rank": result["rank"], "n_las": result["n_las"], "quartile": result["quartile"] or "",
                 "joint_return": result["joint_return"], "decimals": result["decimals"], "reference": row.reference,
                 "source": source_words(row.source_label, period),
-                "measure_label": measure_label(row.measure, row.filters),
+                "measure_label": measure_label(row.measure, row.filters), "note": row.note,
             })
     table = pd.DataFrame(records, columns=list(COMPARATOR_TABLE_COLUMNS))
     return table.astype(COMPARATOR_TABLE_COLUMNS).reset_index(drop=True)

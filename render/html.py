@@ -350,10 +350,30 @@ def neighbour_figure(row, average: str) -> tuple[float, str]:
     return getattr(row, f"sn_{other}"), other
 
 
+def rank_text(rank, n_las, quartile) -> str:
+    """'5 of 15 · quartile B' (without a quartile: '5 of 15')."""
+    return f"{int(rank)} of {int(n_las)}" + (f" · quartile {quartile}" if quartile else "")
+
+
 def _rank_words(rank, n_las, quartile, joint_return: str) -> str:
-    """'5 of 15 · quartile B', with the joint return it is ranked as where there is one."""
-    words = f"{int(rank)} of {int(n_las)}" + (f" · quartile {esc(quartile)}" if quartile else "")
-    return words + (f' <span class="muted">({esc(joint_return)})</span>' if joint_return else "")
+    """The rank as HTML, with the joint return it is ranked as where there is one."""
+    return esc(rank_text(rank, n_las, quartile)) + (f' <span class="muted">({esc(joint_return)})</span>'
+                                                    if joint_return else "")
+
+
+def published_facts(latest: pd.Series, unit: str, average: str, region: str) -> list[tuple[str, float, str]]:
+    """The latest published figures an indicator's card and its pack page give, as (label, figure, DfE symbol):
+    this authority, England and the region (not for counts: a total says nothing about one authority's), and
+    the statistical neighbours."""
+    facts = [("This authority (published)", latest["la_value"], latest["la_symbol"])]
+    if unit != "count":
+        facts += [("England", latest["england"], latest["england_symbol"]),
+                  (region, latest["region"], latest["region_symbol"])]
+    neighbours, used = neighbour_figure(latest, average)
+    if not pd.isna(neighbours):
+        count = f" of {int(latest['sn_count'])}" if not pd.isna(latest["sn_count"]) and latest["sn_count"] else ""
+        facts.append((f"Statistical neighbours ({used}{count})", neighbours, ""))
+    return facts
 
 
 def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str, region: str = "Region") -> str:
@@ -381,15 +401,8 @@ def comparator_rows_html(rows: pd.DataFrame, unit: str, average: str, region: st
 
 def comparator_card_html(latest: pd.Series, unit: str, average: str, region: str) -> str:
     """The latest published comparators for an indicator's card, one line each, at DfE's precision."""
-    places = latest["decimals"]
-    lines = [("This authority (published)", _published(latest["la_value"], latest["la_symbol"], unit, places))]
-    if unit != "count":  # a national or regional total says nothing about one authority's count
-        lines += [("England", _published(latest["england"], latest["england_symbol"], unit, places)),
-                  (region, _published(latest["region"], latest["region_symbol"], unit, places))]
-    neighbours, used = neighbour_figure(latest, average)
-    if not pd.isna(neighbours):
-        count = f" of {int(latest['sn_count'])}" if not pd.isna(latest["sn_count"]) and latest["sn_count"] else ""
-        lines.append((f"Statistical neighbours ({used}{count})", _published(neighbours, "", unit, places)))
+    lines = [(label, _published(figure, symbol, unit, latest["decimals"]))
+             for label, figure, symbol in published_facts(latest, unit, average, region)]
     if not pd.isna(latest["rank"]):
         lines.append(("Rank", _rank_words(latest["rank"], latest["n_las"], latest["quartile"], latest["joint_return"])
                       + ' <span class="muted">(A best)</span>'))

@@ -26,7 +26,9 @@ from pypdf import PdfReader
 import disclosure
 import indicators
 from render import charts
-from render.html import compares_withheld, data_as_at
+from benchmarking import published_period_words
+from data_loaders import SYMBOL_MEANINGS
+from render.html import compares_withheld, data_as_at, published_facts, rank_text
 from render.style import HEADER_FILL, INK, MUTED, RAG_FILL, RAG_INK, RAG_WORDS, VARIATION_WORDS, rgb
 from units import counts_text, format_value, format_value_parts
 
@@ -48,6 +50,7 @@ class Pack:
     produced: dt.date
     is_demo: bool
     average: str = "median"
+    region: str = "Region"
 
     def chart_spec(self, indicator_id: str) -> dict:
         """An indicator's panel chart as a Vega-Lite spec (public figures, published comparators)."""
@@ -72,10 +75,11 @@ class Pack:
 
 
 def build_pack(report: indicators.Report, authority: str, committee: str, average: str, is_demo: bool = False,
-               today: dt.date | None = None) -> Pack:
-    """A pack of a published report (`disclosure.public_report`); `average` is the neighbours' (mean or median)."""
+               today: dt.date | None = None, region: str = "Region") -> Pack:
+    """A pack of a published report (`disclosure.public_report`); `average` is the neighbours' (mean or median),
+    `region` the name of the authority's region in DfE's figures."""
     return Pack(report=report, authority=authority, committee=committee, produced=today or dt.date.today(),
-                is_demo=is_demo, average=average)
+                is_demo=is_demo, average=average, region=region)
 
 
 def shown(row: pd.Series, column: str = "value") -> str:
@@ -323,16 +327,44 @@ def _dashboard_pages(pdf: FPDF, pack: Pack, dashboard: str, images: Mapping[str,
             y = top + (index // PANELS_PER_ROW) * PANEL_HEIGHT
             _panel(pdf, row, x, y, width - PANEL_GAP, images.get(row["indicator_id"]))
         pdf.set_xy(MARGIN, top + PANEL_HEIGHT * ((len(chunk) - 1) // PANELS_PER_ROW + 1))
-    _narrative(pdf, report, dashboard, rows)
+    _narrative(pdf, pack, dashboard, rows)
 
 
-def _narrative(pdf: FPDF, report: indicators.Report, dashboard: str, rows: pd.DataFrame) -> None:
-    """The dashboard's current commentary, each indicator's, then the notes on national figures."""
+def _published_text(figure: float, symbol: str, unit: str, places) -> str:
+    """A published figure at DfE's precision, or its DfE symbol with what it means ("" when neither)."""
+    if not pd.isna(figure):
+        return format_value(figure, unit, decimals=places)
+    return f"{symbol} ({SYMBOL_MEANINGS.get(symbol, 'not published')})" if symbol and symbol != "blank" else ""
+
+
+def national_lines(pack: Pack, rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """(heading, words) for each indicator's latest published figures, as its card gives them, with the source
+    and what differs from DfE's definition; then ("", note) for indicators DfE publishes nothing for."""
+    lines = []
+    for _, row in rows.iterrows():
+        latest = pack.report.latest_published(row["indicator_id"])
+        if latest is None:
+            continue
+        facts = [f"{label} {text}" for label, figure, symbol
+                 in published_facts(latest, row["unit"], pack.average, pack.region)
+                 if (text := _published_text(figure, symbol, row["unit"], latest["decimals"]))]
+        if not pd.isna(latest["rank"]):
+            facts.append(f"rank {rank_text(latest['rank'], latest['n_las'], latest['quartile'])} (A best)"
+                         + (f" as {latest['joint_return']}" if latest["joint_return"] else ""))
+        heading = f"{row['title']}, published {published_period_words(latest['period'], latest['reference'])}"
+        note = f" {latest['note']}." if latest["note"] else ""
+        lines.append((heading, "; ".join(facts) + f".{note} Source: {latest['source']}."))
+    return lines + [("", note) for note in dict.fromkeys(note for note in rows["comparator_note"] if note)]
+
+
+def _narrative(pdf: FPDF, pack: Pack, dashboard: str, rows: pd.DataFrame) -> None:
+    """The dashboard's current commentary, each indicator's, then its national figures and their notes."""
+    report = pack.report
     note = report.dashboard_note(dashboard)
     narrative = [(dashboard, note["commentary"], note["commentary_period"])] + [
         (row["title"], row["commentary"], row["commentary_period"]) for _, row in rows.iterrows()]
     narrative = [(title, text, written) for title, text, written in narrative if text]
-    notes = list(dict.fromkeys(note for note in rows["comparator_note"] if note))
+    notes = national_lines(pack, rows)
     if not narrative and not notes:
         return
     if pdf.get_y() > 165:
@@ -346,8 +378,11 @@ def _narrative(pdf: FPDF, report: indicators.Report, dashboard: str, rows: pd.Da
             pdf.ln(1)
     if notes:
         _body(pdf, "National figures", 11, bold=True)
-        for text in notes:
+        for heading, text in notes:
+            if heading:
+                _body(pdf, heading, 9, bold=True)
             _body(pdf, text, 9, colour=MUTED)
+            pdf.ln(1)
 
 
 def _missing_overview_page(pdf: FPDF, report: indicators.Report, dashboard: str, overview: pd.DataFrame) -> None:

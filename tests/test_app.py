@@ -456,6 +456,39 @@ def test_an_ees_file_uploaded_is_versioned_and_used(tmp_path):
     assert '<h3 id="csc03-">Re-referrals within 12 months</h3>' in html(at)
 
 
+def comparison_section(at: AppTest, indicator_id: str) -> str:
+    """The comparison page's words for one indicator, tags dropped, from its heading to the next."""
+    page = html(at)
+    start = page.index(f'<h3 id="{indicator_id.lower()}-"')
+    end = page.find("<h3", start + 1)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[start:end if end > 0 else None]))
+
+
+def test_the_comparison_page_and_the_pack_show_the_measures_dashboards_4_and_5_asked_for(tmp_path, monkeypatch):
+    """Wokingham's figures as published in data/ees (D5, placement stability, number of social workers)."""
+    import ui.cached
+    monkeypatch.setattr(ui.cached, "chart_pool", lambda: None)  # drawn in this process
+    saved_store(tmp_path).set_setting("la_code", "872", "test")
+    at = open_page(started(), "pages/comparison.py")
+    # D5 2025: Wokingham's 2 years or more is c; England 2.3%, South East 2.5%
+    assert "at 31 March 2025 c (suppressed to protect confidential information) 2.3% 2.5%" in \
+        comparison_section(at, "CP06")
+    # placement stability 2025, same carer for 2 years: Wokingham 18 children, 58%; England 69%; South East 68%
+    assert "at 31 March 2025 58% 69% 68%" in comparison_section(at, "CLA07")
+    social_workers = comparison_section(at, "CLA03")
+    # number of social workers 2024 (reporting year 2024 = 2023-24), 3 or more: Wokingham 14, 10%; England 27%
+    assert "year to 31 March 2024 10% 27% 25%" in social_workers
+    assert "DfE counts children in care at 31 March who had 3 or more social workers during the year" in social_workers
+
+    open_page(at, "pages/pack.py")
+    next(button for button in at.button if button.label == "Make the meeting pack").click().run()
+    assert not at.exception
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(at.session_state["pack_files"]["pdf"])).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "DfE counts children in care at 31 March who had 3 or more social workers during the year" in text
+    assert "whose plan had lasted 2 years or more" in text
+
+
 def test_wall_display_rotates_through_screens_by_itself():
     at = started(view="present", rotate="30")
     page = html(at)

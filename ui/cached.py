@@ -63,7 +63,7 @@ def comparison_measures(data: CurrentData, la_code: str, average: str) -> tuple[
                      + html.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"],
                                                  average, region)
                      + f'<p class="muted">{html.esc(newest["measure_label"])}. Source: {html.esc(newest["source"])}.'
-                     + (f" {html.esc(row.note)}" if row.note else "") + "</p>")})
+                     + (f" {html.esc(newest['note'])}" if newest["note"] else "") + "</p>")})
     return tuple(measures)
 
 
@@ -220,7 +220,8 @@ def meeting_pack(data: CurrentData, frequency: str, period: str, committee: str,
     reused), then the workbook made there too, while the pages are laid out here, each dashboard's
     as its charts arrive; `progress` hears how far it has got."""
     published = public_report(data, frequency, period)
-    pack = build_pack(published, data.authority, committee, neighbour_average(data), data.is_demo)
+    pack = build_pack(published, data.authority, committee, neighbour_average(data), data.is_demo,
+                      region=region_of(data, authority_code(data))[1])
     pool, images = chart_pool(), chart_images()
     drawing = start_drawing(pack, pool, images, progress,
                             lambda indicator_id: pack_chart_spec(data, frequency, period, indicator_id))

@@ -23,7 +23,7 @@ import pytest
 
 import disclosure
 import indicators
-from data_loaders import load_return
+from data_loaders import load_child_level, load_return
 from periods import Period
 from ui.text import WORD_JOINER
 from units import format_value
@@ -492,9 +492,19 @@ def test_upload_a_revision_then_a_broken_file(page, fresh_app_url, tmp_path):
 
 def upload_and_save(page, path, who: str = "Browser Test Officer") -> None:
     """On the Upload page: choose a file, see it pass, give a name and confirm."""
+    upload(page, path)
+    confirm(page, who)
+
+
+def upload(page, path) -> None:
+    """On the Upload page: choose a file and see it pass every check."""
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
     expect(page.get_by_text("passed every check")).to_be_visible()
     wait_for_app(page)
+
+
+def confirm(page, who: str = "Browser Test Officer") -> None:
+    """On the Upload page, after a preview: give a name and confirm."""
     name = page.get_by_label("Your name (kept with the change)")
     name.fill(who)
     name.press("Enter")
@@ -618,3 +628,70 @@ def test_text_from_files_is_shown_as_typed_and_fetches_nothing(page, fresh_app_u
                                 for i in range(leaks.count())]
     assert not [url for url in requests if not url.startswith((fresh_app_url, "data:", "blob:"))]
     shot(page, "10-payloads-national-comparison")
+
+
+ANNEX_A_OCTOBER = REPO / "data" / "demo_annex_a_2026-10.xlsx"
+ANNEX_A_NOVEMBER = REPO / "data" / "demo_annex_a_2026-11.xlsx"
+
+
+def metric(page, label: str):
+    """The value of the preview's metric called `label`."""
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def choose_annex_a(page, months: int) -> None:
+    """Open the Upload page, say the file is Annex A and how many months to report."""
+    go_to(page, "Upload a return")
+    page.get_by_text(re.compile("^Ofsted Annex A lists")).click()
+    expect(page.get_by_role("radio", name=re.compile("^Ofsted Annex A lists"))).to_be_checked()
+    wait_for_app(page)
+    box = page.get_by_role("spinbutton", name="Months to report")
+    box.fill(str(months))
+    box.press("Enter")
+    wait_for_app(page)
+
+
+def test_annex_a_export_brings_the_dashboards_up_to_date_and_the_next_export_revises(page, fresh_app_url):
+    """The officer's monthly job: upload the return once, then drop in Annex A, map, confirm; the summary
+    and the pack show the figures worked out from the lists; next month's export previews its revisions."""
+    contacts = load_child_level(ANNEX_A_OCTOBER, "annex_a", months=12).values
+    [october] = contacts.loc[(contacts["indicator_id"] == "AA01") & (contacts["period"] == "2026-10")
+                             & (contacts["breakdown"] == ""), "value"]
+    open_app(page, fresh_app_url, "/upload", page.get_by_test_id("stFileUploaderDropzone"))
+    upload_and_save(page, DEMO_PATH)
+
+    choose_annex_a(page, months=12)
+    upload(page, ANNEX_A_OCTOBER)
+    expect(page.get_by_text(re.compile(r"^What the lists held: \d+ notes"))).to_be_visible()
+    expect(page.get_by_role("combobox", name=re.compile("^AA05 "))).to_have_value(
+        re.compile("^CSC03 Re-referrals within 12 months"))
+    page.get_by_role("combobox", name=re.compile("^AA13 ")).click()  # the fake export does not reproduce CP06
+    page.keyboard.type("Add as a new")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name=re.compile("^AA13 "))).to_have_value("Add as a new indicator")
+    wait_for_app(page)
+    expect(metric(page, "Revised")).to_have_text("0")  # the October export reproduces the return's months
+    shot(page, "11-annex-a-mapped", full_page=True)
+    confirm(page)
+
+    go_to(page, "Summary")
+    expect(page.locator(".asat")).to_have_text("Data as at October 2026 · showing October 2026")
+    expect(summary_row(page, "AA01").locator("td.num").first).to_have_text(f"{october:,.0f}")
+    shot(page, "11-summary-with-annex-a")
+    go_to(page, "Meeting pack")
+    page.get_by_role("button", name="Make the meeting pack").click()
+    download_pdf = page.get_by_role("button", name="Download the PDF")
+    download_pdf.wait_for(timeout=PACK_SECONDS * 1000)
+    with page.expect_download() as pdf_download:
+        download_pdf.click()
+    text = "\n".join(pdf_pages(pdf_download.value.path().read_bytes()))
+    title = words("Contacts to children's social care")
+    assert re.search(rf"{title}\s+October 2026\s+{october:,.0f}\b", text)
+
+    choose_annex_a(page, months=12)
+    upload(page, ANNEX_A_NOVEMBER)
+    expect(page.get_by_role("combobox", name=re.compile("^AA13 "))).to_have_value("Add as a new indicator")  # saved
+    expect(metric(page, "Revised")).not_to_have_text("0")  # case recording caught up with October
+    expect(metric(page, "New")).not_to_have_text("0")  # and November arrives
+    shot(page, "11-annex-a-next-month-revisions", full_page=True)
+    assert_no_app_error(page)
