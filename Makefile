@@ -24,9 +24,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
-## demo: regenerate data/demo_return.xlsx and data/return_template.xlsx from their fixed seed
+## demo: regenerate data/demo_return.xlsx, data/return_template.xlsx and the demo Annex A exports from their fixed seeds
 demo: $(STAMP)
 	$(BIN)/python scripts/make_demo.py
+	$(BIN)/python scripts/make_annex_a.py
 
 ## bench: print every timing and peak memory beside its baseline and budget; exits 1 if any budget is missed
 bench: $(STAMP)

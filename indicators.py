@@ -18,7 +18,7 @@ from benchmarking import benchmark
 from data_loaders.child_level import DURATION_BANDS
 from data_loaders.model import PerformanceReturn, empty_table
 from periods import FREQUENCIES, MONTHS_IN, Period, parse_period, span_display, span_key
-from units import DISPLAY_DECIMALS, SCALE, derive_value, displayed
+from units import DISPLAY_DECIMALS, derive_value, displayed, scaled_ratio
 
 __all__ = ["summarise", "series", "benchmark", "period_values", "rag_status", "direction",
            "default_period", "available_periods"]
@@ -42,7 +42,7 @@ def with_totals(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     sums = (missing.groupby(["indicator_id", "period", "frequency", "period_start"], as_index=False)
             [["numerator", "denominator", "value"]].sum(min_count=1))
     units = sums["indicator_id"].map(indicators.set_index("indicator_id")["unit"])
-    ratio = sums["numerator"] / sums["denominator"] * units.map(SCALE).astype("float64")
+    ratio = scaled_ratio(sums["numerator"], sums["denominator"], units)
     sums["value"] = np.where(units == "count", sums["value"], ratio)
     sums["breakdown"] = ""
     return pd.concat([values, sums[values.columns]], ignore_index=True)
@@ -92,7 +92,7 @@ def period_values(ret: PerformanceReturn, frequency: str) -> pd.DataFrame:
     result["up_to"] = result["period"]
     result["numerator"] = result["numerator_sum"].where(adds_numerators, result["numerator"])
     result["denominator"] = result["denominator_sum"].where(summed, result["denominator"])
-    derived = result["numerator"] / result["denominator"] * unit.map(SCALE).astype("float64")
+    derived = scaled_ratio(result["numerator"], result["denominator"], unit)
     result["value"] = np.select([~adds_numerators, unit == "count"],
                                 [result["value"], result["value_sum"]], default=derived)
     periods = _period_lookup(result["period_label"])

@@ -35,7 +35,14 @@ def derive_value(numerator, denominator, unit: str):
     """The value a numerator and denominator give in this unit (a count is its numerator)."""
     if unit == "count":
         return numerator
-    return numerator / denominator * SCALE[unit]
+    return scaled_ratio(numerator, denominator, unit)
+
+
+def scaled_ratio(numerator, denominator, unit):
+    """numerator / denominator on the unit's scale (x100 for a percentage, x10,000 for a rate). `unit` may be
+    a Series giving each row's unit; a count there has no ratio, so NaN."""
+    scale = unit.map(SCALE).astype("float64") if isinstance(unit, pd.Series) else SCALE[unit]
+    return numerator / denominator * scale
 
 
 def format_value(value: float | None, unit: str, *, with_unit: bool = True, decimals: int | None = None) -> str:

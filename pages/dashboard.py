@@ -12,6 +12,7 @@ report = cached.report(data, frequency, period.label)
 names = report.dashboards()
 # Synced with the URL by hand: a bound widget would write the escaped label, not the dashboard's name.
 linked = st.query_params.get("dashboard")
+linked = next((name for name in names if name.split()[0] == linked), linked)  # ?dashboard=7 works too
 if linked in names and linked != st.session_state.get("dashboard_linked"):
     st.session_state["dashboard"] = st.session_state["dashboard_linked"] = linked
 if st.session_state.get("dashboard") not in names:
