@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -634,13 +634,20 @@ def report(ret: PerformanceReturn, frequency: str, period: str | Period | None =
                           for name in dashboards(ret)], columns=["dashboard", *SUMMARY_COMMENTARY_COLUMNS])
     if published is None:
         published = benchmarking.merge_comparators(ret.comparators, empty_table(benchmarking.COMPARATOR_TABLE_COLUMNS))
-    if chosen is not None:
+    figures = Report(ret=ret, frequency=frequency, period=chosen, latest_month=latest_period(ret),
+                     summary=summary, history=table.assign(unit=table["indicator_id"].map(units)),
+                     own=own.assign(unit=own["indicator_id"].map(units)), spc=results, dashboard_notes=notes,
+                     published=published.iloc[:0], attention=needs_attention(summary))
+    return with_published(figures, published)
+
+
+def with_published(figures: Report, published: pd.DataFrame) -> Report:
+    """The report with its published comparators (the years up to its period's). Nothing in the summary
+    depends on them, so the app shows the summary before DfE's files are read and attaches them after."""
+    if figures.period is not None:
         years = published["period"].map(lambda label: parse_period(label).fy_start)
-        published = published[years <= chosen.fy_start]
-    return Report(ret=ret, frequency=frequency, period=chosen, latest_month=latest_period(ret),
-                  summary=summary, history=table.assign(unit=table["indicator_id"].map(units)),
-                  own=own.assign(unit=own["indicator_id"].map(units)), spc=results, dashboard_notes=notes,
-                  published=published.reset_index(drop=True), attention=needs_attention(summary))
+        published = published[years <= figures.period.fy_start]
+    return replace(figures, published=published.reset_index(drop=True))
 
 
 MISSING_IDS = {"incidents": "MFH01", "children": "MFH02", "repeat": "MFH03", "per_child": "MFH04",

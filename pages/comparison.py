@@ -1,13 +1,9 @@
 """National comparison: published England, region and statistical-neighbour figures for mapped indicators."""
 import streamlit as st
 
-import benchmarking
-from data_loaders import statistical_neighbour_table
-from render import charts, html
-from ui import cached, sections
 from benchmarking import NEIGHBOUR_AVERAGES
-from ui.data import (NEIGHBOUR_MODEL, authority_code, authority_names, comparators_map, current, neighbour_average,
-                     neighbours, published_figures, region_of, store)
+from ui import cached, sections
+from ui.data import authority_code, authority_names, current, neighbour_average, store
 from ui.editing import editor
 from ui.text import literal
 
@@ -44,15 +40,16 @@ if (la_code, average) != (saved_code, saved_average):
 
 if la_code:
     with st.expander(f"{literal(names[la_code])}'s ten statistical neighbours (DfE model 2025)"):
-        st.dataframe(statistical_neighbour_table(NEIGHBOUR_MODEL, la_code).rename(
-            columns={"rank": "Closeness rank", "la_code": "Code", "la_name": "Authority", "closeness": "Closeness"}),
-            hide_index=True, width="stretch")
+        st.dataframe(cached.neighbour_table(la_code), hide_index=True, width="stretch")
 
-for measure in cached.comparison_measures(data, la_code, average):
-    st.html(measure["html"])
-    # every authority's figure is drawn only when asked for, so the page stays quick
-    if st.toggle(f"Show each authority's figure, {literal(measure['latest'])}", key=f"every_{measure['key']}"):
-        every = cached.every_authority(data, la_code, measure["index"], measure["latest"])
-        if every["spec"]:
-            st.vega_lite_chart(spec=every["spec"], width="stretch")
-        st.dataframe(every["table"], hide_index=True, width="stretch")
+measures = {measure["key"]: measure for measure in cached.comparison_measures(data, la_code, average)}
+# every authority's figure is drawn only for the measure asked for, so the page stays quick
+picked = st.selectbox("Every authority's figure for one measure", list(measures), index=None, key="every_measure",
+                      format_func=lambda key: f"{measures[key]['label']}, {measures[key]['latest']}",
+                      placeholder="Choose a measure to see every authority's figure as a bar chart and a table")
+if picked:
+    every = cached.every_authority(data, la_code, measures[picked]["index"], measures[picked]["latest"])
+    if every["spec"]:
+        st.vega_lite_chart(spec=every["spec"], width="stretch")
+    st.dataframe(every["table"], hide_index=True, width="stretch")
+st.html("".join(measure["html"] for measure in measures.values()))  # one element: reruns stay quick

@@ -491,6 +491,12 @@ def test_the_comparison_page_and_the_pack_show_the_measures_dashboards_4_and_5_a
     assert "year to 31 March 2024 10% 27% 25%" in social_workers
     assert "DfE counts children in care at 31 March who had 3 or more social workers during the year" in social_workers
 
+    # every authority's figure for one measure, on demand: placement stability 2024-25, Wokingham's bar marked
+    at.selectbox(key="every_measure").set_value("cla07-").run()
+    table = at.dataframe[-1].value
+    assert table.set_index("Code").loc["872", "Value"] == 58 and len(table) == 15  # the extract's 15 authorities
+    assert any("Long-term placement stability" in chart.proto.spec for chart in at.get("vega_lite_chart"))
+
     open_page(at, "pages/pack.py")
     next(button for button in at.button if button.label == "Make the meeting pack").click().run()
     assert not at.exception

@@ -17,18 +17,26 @@ import streamlit as st
 from streamlit import dataframe_util
 
 import benchmarking
+from data_loaders import statistical_neighbour_table
 import disclosure
 import indicators
 from render import charts, html, tables
 from render.pack import build_pack, pack_pdf, page_count, start_drawing, warm_up
 from render.workbook import pack_workbook, safe_csv
-from ui.data import (CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
+from ui.data import (NEIGHBOUR_MODEL, CurrentData, authority_code, comparators_map, neighbour_average, neighbours,
                      published_figures, region_of)
 from units import format_value
 
 CHART_WORKERS = 2  # the machine's cores: charts are drawn side by side, one per core
 CHART_IMAGES_KEPT = 240  # about five packs' charts, some 25 MB
 _cached = functools.partial(st.cache_resource, show_spinner=False, hash_funcs={CurrentData: lambda data: data.token})
+
+
+@_cached(max_entries=16)
+def neighbour_table(la_code: str) -> pd.DataFrame:
+    """An authority's ten statistical neighbours with names and closeness, for the comparison page."""
+    return statistical_neighbour_table(NEIGHBOUR_MODEL, la_code).rename(
+        columns={"rank": "Closeness rank", "la_code": "Code", "la_name": "Authority", "closeness": "Closeness"})
 
 
 @_cached(max_entries=16)
@@ -58,7 +66,7 @@ def comparison_measures(data: CurrentData, la_code: str, average: str) -> tuple[
         newest = rows.sort_values("period").iloc[-1]
         anchor = f"{row.indicator_id}-{row.breakdown}".lower().replace(" ", "-")
         measures.append({
-            "key": anchor, "index": index, "latest": newest["period"],
+            "key": anchor, "index": index, "latest": newest["period"], "label": label,
             "html": (f'<h3 id="{html.esc(anchor)}">{html.esc(label)}</h3>'
                      + html.comparator_rows_html(rows.sort_values("period", ascending=False), indicator["unit"],
                                                  average, region)
@@ -86,8 +94,15 @@ def every_authority(data: CurrentData, la_code: str, index: int, period: str) ->
 
 @_cached(max_entries=32)
 def report(data: CurrentData, frequency: str, period: str) -> indicators.Report:
-    """Every indicator's state as at a period, as officers see it."""
-    return indicators.report(data.ret, frequency, period, comparisons(data, authority_code(data)))
+    """Every indicator's state as at a period, as officers see it, with DfE's published figures."""
+    return indicators.with_published(figures(data, frequency, period), comparisons(data, authority_code(data)))
+
+
+@_cached(max_entries=32)
+def figures(data: CurrentData, frequency: str, period: str) -> indicators.Report:
+    """The same report before DfE's figures are attached: all the Summary page needs, so a newly started
+    app paints it without reading every published file first."""
+    return indicators.report(data.ret, frequency, period)
 
 
 @_cached(max_entries=4)
@@ -147,7 +162,7 @@ def _published_html(data: CurrentData, latest: pd.Series | None, unit: str) -> s
 @_cached(max_entries=64)
 def summary_html(data: CurrentData, frequency: str, period: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The Summary page's tiles and key, and each dashboard's table, as HTML."""
-    shown = report(data, frequency, period)
+    shown = figures(data, frequency, period)
     return (html.rag_tiles_html(shown.summary) + html.key_html(),
             tuple((dashboard, html.summary_table_html(shown.rows_of(dashboard), dashboard))
                   for dashboard in shown.dashboards()))
